@@ -1,0 +1,1 @@
+"""Platform adapters (terminal, Telegram, Slack) and the settings they are wired with."""

@@ -1,0 +1,55 @@
+"""The terminal chat: no account needed. Options are numbered; answers are typed."""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable, TextIO
+
+from flows.coach import Coach
+from flows.i18n import t
+from flows.messages import Inbound, Reply
+
+logger = logging.getLogger(__name__)
+
+PLATFORM = "console"
+PROMPT = "> "
+
+
+def render(reply: Reply, language: str) -> str:
+    """Return a reply as terminal text: the message, then numbered options."""
+    lines = [reply.text]
+    if reply.options:
+        lines.append("")
+        for number, option in enumerate(reply.options, start=1):
+            mark = "[x] " if option.value in reply.selected else ""
+            lines.append(f"  {number}. {mark}{option.label}")
+        lines.append(t(language, "hint.numbers_multi" if reply.multi else "hint.numbers"))
+    if reply.document is not None:
+        lines += ["", reply.document.content.decode()]
+    return "\n".join(lines)
+
+
+def run_console(coach: Coach, user_id: str, read: Callable[[str], str] = input,
+                out: TextIO | None = None) -> None:
+    """Chat in the terminal until end of input (Ctrl-D) or Ctrl-C."""
+    def send(text: str | None) -> None:
+        language = coach.language_of(PLATFORM, user_id)
+        try:
+            replies = coach.handle(Inbound(PLATFORM, user_id, text=text))
+        except Exception:
+            logger.exception("console message from user %s failed", user_id)
+            print(t(language, "error.generic"), file=out, flush=True)
+            return
+        language = coach.language_of(PLATFORM, user_id)
+        for reply in replies:
+            print(render(reply, language) + "\n", file=out, flush=True)
+
+    send("/start")
+    while True:
+        try:
+            line = read(PROMPT)
+        except (EOFError, KeyboardInterrupt):
+            print("\n" + t(coach.language_of(PLATFORM, user_id), "console.goodbye"),
+                  file=out, flush=True)
+            return
+        send(line)

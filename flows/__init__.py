@@ -1,0 +1,1 @@
+"""The coach itself: interview, advice and catalogues, free of any chat platform."""

@@ -1,0 +1,276 @@
+"""The coach: takes one neutral inbound message, returns neutral replies.
+
+Each message loads the user, attaches their interview to the shared machine at its
+saved state, acts, and saves the new state with the changed answers in one
+transaction. Bad input never raises: it gets a re-ask.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+import storage
+from flows import render
+from flows import vocabulary as words
+from flows.i18n import DEFAULT_LANGUAGE, LANGUAGES, money, supported, t
+from flows.interview import (PLAN_CONFIRMED, SHOWING_PLAN, Interview, build_machine,
+                             resume_state)
+from flows.messages import Document, Inbound, Reply
+from flows.parsing import InvalidAnswer, parse_choices
+from flows.questions import QUESTIONS
+
+logger = logging.getLogger(__name__)
+
+CONFIRM_PROMPTS = {"restart": "confirm_restart", "delete": "confirm_delete"}
+
+
+@dataclass
+class Turn:
+    """What one message works on: the stored user and their attached interview."""
+
+    user: storage.UserRecord
+    interview: Interview
+    deleted: bool = False
+
+    @property
+    def language(self) -> str:
+        return self.user.language
+
+
+class Coach:
+    """The platform-free coach."""
+
+    def __init__(self, db: Database, default_language: str = DEFAULT_LANGUAGE) -> None:
+        self.db = db
+        self.default_language = default_language
+        self.machine = build_machine()
+
+    def handle(self, inbound: Inbound) -> list[Reply]:
+        """Answer one message from a user, saving what changed atomically."""
+        user = self._load_user(inbound)
+        previous = dict(user.answers)
+        with self._attached(user) as turn:
+            replies = self._dispatch(turn, inbound)
+            user.state, user.editing = turn.interview.state, turn.interview.editing
+            user.answers = turn.interview.answers
+        if not turn.deleted:
+            storage.save_user(self.db, user, previous)
+        logger.info("user %s: %s", user.id, user.state)
+        return replies
+
+    def _load_user(self, inbound: Inbound) -> storage.UserRecord:
+        """Return the stored user, created on first contact in their platform's language."""
+        hint = supported(inbound.language)
+        user = storage.load_user(self.db, inbound.platform, inbound.user_id)
+        if user is None:
+            return storage.create_user(self.db, inbound.platform, inbound.user_id,
+                                       hint or self.default_language)
+        if hint and not user.language_chosen:
+            user.language = hint
+        return user
+
+    @contextmanager
+    def _attached(self, user: storage.UserRecord):
+        """Attach the user's interview to the shared machine for one message."""
+        interview = Interview(user.answers, user.editing)
+        self.machine.add_model(interview, initial=resume_state(user.state, user.answers))
+        try:
+            yield Turn(user, interview)
+        finally:
+            self.machine.remove_model(interview)
+
+    # dispatch
+    def _dispatch(self, turn: Turn, inbound: Inbound) -> list[Reply]:
+        """Route a message: pending confirmation, stale button, command or answer."""
+        if turn.user.pending:
+            replies = self._settle_pending(turn, inbound)
+            if replies is not None:
+                return replies
+        if inbound.choice is not None:
+            if inbound.choice.prompt != self._prompt(turn):
+                return [Reply(t(turn.language, "already_answered"))]
+            return self._answer(turn, None, inbound.choice.values)
+        command = words.command_of(inbound.text or "")
+        if command is not None:
+            name, argument = command
+            return getattr(self, f"_command_{name}")(turn, argument)
+        return self._answer(turn, inbound.text or "", None)
+
+    def _prompt(self, turn: Turn) -> str:
+        """Return the id of the prompt the user is answering now."""
+        if turn.user.pending:
+            return CONFIRM_PROMPTS.get(turn.user.pending, turn.user.pending)
+        question = turn.interview.question
+        return question.id if question else render.PLAN_PROMPT
+
+    def current(self, turn: Turn, before: str | None = None) -> Reply:
+        """Return the reply for where the user is now, after an optional paragraph."""
+        interview, language = turn.interview, turn.language
+        if interview.question is not None:
+            return render.question_reply(language, interview.question, interview.answers,
+                                         before)
+        reply = render.plan_reply(language, interview.answers,
+                                  confirmed=interview.state == PLAN_CONFIRMED)
+        if before:
+            reply = Reply(f"{before}\n\n{reply.text}", reply.prompt, reply.options)
+        return reply
+
+    # answers
+    def _answer(self, turn: Turn, text: str | None, values: tuple[str, ...] | None):
+        """Take an answer to the current question or to the plan."""
+        interview = turn.interview
+        if interview.question is None:
+            return self._plan_action(turn, text, values)
+        question = interview.question
+        if interview.answer(text, values, render.aliases(question.id)):
+            return [self.current(turn, self._notice(turn, question.id))]
+        problem = interview.problem
+        return [self.current(turn, t(turn.language, problem.key, **problem.params))]
+
+    def _notice(self, turn: Turn, question_id: str) -> str | None:
+        """Return what the coach understood when it converted the answer, if anything."""
+        budget = turn.interview.answers.get(question_id)
+        if question_id == "budget" and budget.get("monthly"):
+            return t(turn.language, "notice.monthly",
+                     monthly=money(turn.language, budget["monthly"]),
+                     yearly=money(turn.language, budget["yearly"]))
+        return None
+
+    def _plan_action(self, turn: Turn, text: str | None, values: tuple[str, ...] | None):
+        """Confirm the plan or open a section for editing."""
+        interview, language = turn.interview, turn.language
+        choices = render.plan_options(language, interview.state == PLAN_CONFIRMED)
+        if values is None:
+            aliases = {words.normalize(o.label): o.value for o in choices}
+            try:
+                values = parse_choices(text or "", tuple(o.value for o in choices), aliases,
+                                       multi=False)
+            except InvalidAnswer as problem:
+                key = "plan.after_confirmed" if interview.state == PLAN_CONFIRMED \
+                    else problem.key
+                return [self.current(turn, t(language, key, **problem.params))]
+        action = values[0] if values else ""
+        if action == render.PLAN_CONFIRM and interview.may_confirm():
+            interview.confirm()
+            return [Reply(t(language, "plan.confirmed"), prompt=render.PLAN_PROMPT,
+                          options=render.plan_options(language, confirmed=True))]
+        if action.startswith("edit_") and interview.may_trigger(action):
+            interview.trigger(action, action.removeprefix("edit_"))
+            return [self.current(turn)]
+        return [self.current(turn, t(language, "problem.unknown_option", count=len(choices)))]
+
+    # pending confirmations
+    def _ask_confirmation(self, turn: Turn, what: str) -> list[Reply]:
+        turn.user.pending = what
+        return [render.confirmation_reply(turn.language, CONFIRM_PROMPTS[what],
+                                          t(turn.language, f"{what}.confirm"))]
+
+    def _settle_pending(self, turn: Turn, inbound: Inbound) -> list[Reply] | None:
+        """Act on the answer to a pending question; None to handle the message normally."""
+        pending, prompt = turn.user.pending, self._prompt(turn)
+        if inbound.choice is not None:
+            if inbound.choice.prompt != prompt:
+                return [Reply(t(turn.language, "already_answered"))]
+            answer = inbound.choice.values[0] if inbound.choice.values else ""
+        else:
+            answer = self._pending_word(pending, inbound.text or "")
+        if answer is None:
+            turn.user.pending = None
+            return None
+        turn.user.pending = None
+        if pending == "language":
+            return self._set_language(turn, answer)
+        if answer != "yes":
+            return [self.current(turn, t(turn.language, "cancelled"))]
+        if pending == "restart":
+            turn.interview.restart()
+            return [self.current(turn, t(turn.language, "restart.done"))]
+        storage.delete_user(self.db, turn.user.id)
+        turn.deleted = True
+        logger.info("user %s deleted their data", turn.user.id)
+        return [Reply(t(turn.language, "delete.done"))]
+
+    @staticmethod
+    def _pending_word(pending: str, text: str) -> str | None:
+        """Read "yes"/"no", a language, or the option number from typed text."""
+        plain = words.normalize(text)
+        if pending == "language":
+            by_number = dict(zip(("1", "2"), LANGUAGES))
+            return words.LANGUAGE_NAMES.get(plain) or by_number.get(plain)
+        if plain in words.YES or plain == "1":
+            return "yes"
+        if plain in words.NO or plain == "2":
+            return "no"
+        return None
+
+    # commands
+    def _command_start(self, turn: Turn, _: str) -> list[Reply]:
+        fresh = not turn.interview.answers and turn.interview.state == QUESTIONS[0].state
+        return [self.current(turn, t(turn.language, "welcome" if fresh else "welcome_back"))]
+
+    def _command_help(self, turn: Turn, _: str) -> list[Reply]:
+        question = turn.interview.question
+        key = f"q.{question.id}.help" if question else "help.plan"
+        text = t(turn.language, key) + "\n\n" + t(turn.language, "help.general")
+        return [self.current(turn, text)]
+
+    def _command_back(self, turn: Turn, _: str) -> list[Reply]:
+        if turn.interview.may_back():
+            turn.interview.back()
+            return [self.current(turn)]
+        first = turn.interview.state == QUESTIONS[0].state
+        return [self.current(turn, t(turn.language, "back_at_start") if first else None)]
+
+    def _command_skip(self, turn: Turn, _: str) -> list[Reply]:
+        question = turn.interview.question
+        if question is None:
+            return [self.current(turn, t(turn.language, "nothing_to_skip"))]
+        if turn.interview.may_skip():
+            turn.interview.skip()
+            return [self.current(turn)]
+        return [self.current(turn, t(turn.language, "cannot_skip"))]
+
+    def _command_restart(self, turn: Turn, _: str) -> list[Reply]:
+        return self._ask_confirmation(turn, "restart")
+
+    def _command_delete(self, turn: Turn, _: str) -> list[Reply]:
+        return self._ask_confirmation(turn, "delete")
+
+    def _command_plan(self, turn: Turn, _: str) -> list[Reply]:
+        question = turn.interview.question
+        if question is None:
+            return [self.current(turn)]
+        count = render.remaining_questions(question)
+        return [self.current(turn, t(turn.language, "plan.not_ready", count=count))]
+
+    def _command_language(self, turn: Turn, argument: str) -> list[Reply]:
+        if not argument:
+            turn.user.pending = "language"
+            return [render.language_reply(turn.language)]
+        code = words.LANGUAGE_NAMES.get(words.normalize(argument))
+        if code is None:
+            return [self.current(turn, t(turn.language, "language.unknown"))]
+        return self._set_language(turn, code)
+
+    def _set_language(self, turn: Turn, code: str) -> list[Reply]:
+        if code not in LANGUAGES:
+            return [self.current(turn, t(turn.language, "language.unknown"))]
+        turn.user.language, turn.user.language_chosen = code, True
+        return [self.current(turn, t(code, "language.set"))]
+
+    def _command_export(self, turn: Turn, _: str) -> list[Reply]:
+        data = storage.export_user(self.db, turn.user.id)
+        content = json.dumps(data, ensure_ascii=False, indent=2).encode()
+        document = Document(f"coach-export-{turn.user.id}.json", content)
+        exported = Reply(t(turn.language, "export.done"), document=document)
+        return [exported, self.current(turn)] if turn.interview.question else [exported]
+
+    def language_of(self, platform: str, user_id: str) -> str:
+        """Return the language a user reads, the default for an unknown user."""
+        user = storage.load_user(self.db, platform, user_id)
+        return user.language if user else self.default_language

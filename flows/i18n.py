@@ -1,0 +1,75 @@
+"""Message catalogues: gettext .po files read with Babel, French by default.
+
+The msgids are symbolic keys ("q.objective.text"), so no sentence meant for the user
+lives in the code and both catalogues are complete translations. The .po files are
+read directly (no compile step, nothing generated to keep in sync).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "coach"
+LANGUAGES = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
+
+
+class MissingMessage(KeyError):
+    """A key that one catalogue does not define."""
+
+
+@functools.cache
+def catalogue(language: str) -> dict[str, str]:
+    """Return the key → text mapping of one language."""
+    path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as po:
+        parsed = read_po(po, locale=language)
+    return {m.id: m.string for m in parsed if m.id and m.string}
+
+
+def supported(language: str | None) -> str | None:
+    """Map a platform language tag ("fr-CA", "en_US") to a supported one, or None."""
+    if not language:
+        return None
+    base = language.replace("_", "-").split("-")[0].lower()
+    return base if base in LANGUAGES else None
+
+
+def t(language: str, key: str, **params: object) -> str:
+    """Return the text of `key` in `language`, with `params` filled in."""
+    texts = catalogue(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+    try:
+        text = texts[key]
+    except KeyError:
+        raise MissingMessage(f"{language}:{key}") from None
+    return text.format(**params) if params else text
+
+
+def has(language: str, key: str) -> bool:
+    """Tell whether `key` exists in the catalogue of `language`."""
+    return key in catalogue(language)
+
+
+def number(language: str, value: float) -> str:
+    """Format a number for `language`, with at most one decimal."""
+    return format_decimal(round(value, 1), locale=language)
+
+
+@functools.cache
+def _whole_currency_pattern(language: str) -> str:
+    pattern = Locale.parse(language).currency_formats["standard"].pattern
+    return pattern.split(";")[0].replace(".00", "")
+
+
+def money(language: str, value: float) -> str:
+    """Format an amount in euros for `language`, without cents ("15 000 €")."""
+    return format_currency(
+        round(value), "EUR", format=_whole_currency_pattern(language), locale=language,
+        currency_digits=False,
+    )

@@ -1,0 +1,156 @@
+"""Turning questions, answers, the plan and advice into neutral replies in one language."""
+
+from __future__ import annotations
+
+import functools
+
+from flows import advice as rules
+from flows import vocabulary as words
+from flows.i18n import LANGUAGES, money, number, t
+from flows.messages import Option, Reply
+from flows.questions import BY_ID, NETWORKS, QUESTIONS, SECTIONS, UNKNOWN, Question
+
+PLAN_PROMPT = "plan"
+PLAN_CONFIRM = "confirm"
+MONEY_PARAMS = {"time_cost", "budget", "total", "per_result", "rate"}
+NUMBER_PARAMS = {"hours", "per_network", "results"}
+
+
+def option_key(question_id: str, value: str) -> str:
+    """Return the catalogue key of an option's label."""
+    group = "network" if value in NETWORKS or value == UNKNOWN else question_id
+    return f"opt.{group}.{value}"
+
+
+def options(language: str, question: Question) -> tuple[Option, ...]:
+    """Return the labelled options of a choice question."""
+    return tuple(Option(v, t(language, option_key(question.id, v))) for v in question.options)
+
+
+@functools.cache
+def aliases(question_id: str) -> dict[str, str]:
+    """Map every label of a question's options, in every language, to its value."""
+    question = BY_ID[question_id]
+    table = {words.normalize(v): v for v in question.options}
+    for language in LANGUAGES:
+        for value in question.options:
+            table[words.normalize(t(language, option_key(question_id, value)))] = value
+    return table
+
+
+def progress(language: str, question: Question) -> str:
+    """Return the progress marker, such as "2/5 · WHO"."""
+    return t(language, "progress", index=question.section_number, total=len(SECTIONS),
+             section=t(language, f"section.{question.section}"))
+
+
+def answer_text(language: str, question_id: str, value: object) -> str:
+    """Return a stored answer as the user would say it."""
+    if isinstance(value, list):
+        return ", ".join(t(language, option_key(question_id, v)) for v in value)
+    if isinstance(value, dict):
+        if "choice" in value:
+            return value.get("text") or t(language, option_key(question_id, value["choice"]))
+        if "text" in value:
+            return str(value["text"])
+        return money(language, value["yearly"])
+    if question_id == "hourly_cost":
+        return money(language, value)
+    if question_id == "hours":
+        return number(language, value)
+    if question_id in BY_ID and BY_ID[question_id].kind == "choice":
+        return t(language, option_key(question_id, value))
+    return str(value)
+
+
+def question_reply(language: str, question: Question, answers: dict,
+                   before: str | None = None) -> Reply:
+    """Return the reply that asks `question`, after an optional `before` paragraph."""
+    lines = [before, ""] if before else []
+    lines += [progress(language, question), t(language, f"q.{question.id}.text")]
+    if question.kind == "multi":
+        lines.append(t(language, "hint.multi"))
+    if question.optional:
+        lines.append(t(language, "hint.optional"))
+    current = answers.get(question.id)
+    if current is not None:
+        lines.append(t(language, "hint.current", answer=answer_text(language, question.id,
+                                                                    current)))
+    selected = tuple(current) if question.kind == "multi" and current else ()
+    return Reply("\n".join(lines), prompt=question.id, options=options(language, question),
+                 multi=question.kind == "multi", selected=selected)
+
+
+def confirmation_reply(language: str, prompt: str, text: str) -> Reply:
+    """Return a yes/no question."""
+    return Reply(text, prompt=prompt, options=(Option("yes", t(language, "option.yes")),
+                                               Option("no", t(language, "option.no"))))
+
+
+def language_reply(language: str) -> Reply:
+    """Return the choice of language."""
+    return Reply(t(language, "language.prompt"), prompt="language",
+                 options=tuple(Option(code, t(language, f"language.name.{code}"))
+                               for code in LANGUAGES))
+
+
+def plan_options(language: str, confirmed: bool) -> tuple[Option, ...]:
+    """Return the plan's options: confirm (until confirmed), then edit each section."""
+    edits = tuple(Option(f"edit_{s}", t(language, "plan.option.edit",
+                                        section=t(language, f"section.{s}"))) for s in SECTIONS)
+    return edits if confirmed else (Option(PLAN_CONFIRM, t(language, "plan.option.confirm")),
+                                    *edits)
+
+
+def plan_summary(language: str, answers: dict) -> str:
+    """Return the summary of the answers."""
+    def shown(question_id: str) -> str:
+        value = answers.get(question_id)
+        return t(language, "plan.not_set") if value is None else answer_text(language,
+                                                                            question_id, value)
+    return "\n".join([
+        t(language, "plan.objective", value=shown("objective")),
+        t(language, "plan.target", value=shown("target")),
+        t(language, "plan.customers", audience_type=shown("audience_type"),
+          customer=shown("customer")),
+        t(language, "plan.problem", value=shown("problem")),
+        t(language, "plan.audience_networks", value=shown("audience_networks")),
+        t(language, "plan.networks", value=shown("networks")),
+        t(language, "plan.resource", champion=shown("champion"), hours=shown("hours"),
+          rate=money(language, rules.hourly_cost(answers))),
+        t(language, "plan.budget", value=shown("budget")),
+    ])
+
+
+def advice_text(language: str, item: rules.Advice) -> str:
+    """Return one recommendation, its figures formatted for `language`."""
+    params = {}
+    for name, value in item.params.items():
+        if name in MONEY_PARAMS:
+            value = money(language, value)
+        elif name in NUMBER_PARAMS:
+            value = number(language, value)
+        elif name == "networks":
+            value = ", ".join(t(language, option_key("networks", n)) for n in value)
+        elif name == "objective":
+            name, value = "metric", t(language, f"metric.{value}")
+        params[name] = value
+    text = t(language, f"advice.{item.key}", **params)
+    if item.params.get("rate_is_default"):
+        text += " " + t(language, "advice.rate_default", rate=params["rate"])
+    return text
+
+
+def plan_reply(language: str, answers: dict, confirmed: bool) -> Reply:
+    """Return the plan: summary, numbered recommendations, then what to do next."""
+    advice = [f"{n}. {advice_text(language, a)}"
+              for n, a in enumerate(rules.recommendations(answers), start=1)]
+    closing = t(language, "plan.after_confirmed" if confirmed else "plan.actions")
+    text = "\n\n".join([t(language, "plan.title"), plan_summary(language, answers),
+                        t(language, "plan.recommendations") + "\n" + "\n".join(advice), closing])
+    return Reply(text, prompt=PLAN_PROMPT, options=plan_options(language, confirmed))
+
+
+def remaining_questions(current: Question) -> int:
+    """Return how many questions are left, the current one included."""
+    return len(QUESTIONS) - QUESTIONS.index(current)

@@ -1,0 +1,98 @@
+"""Words users type, in French and English, recognised whatever the chosen language.
+
+These are inputs, not texts shown to the user: what the coach says lives in the
+catalogues. Every entry is compared after `normalize` (lower case, no accents).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+COMMANDS: dict[str, frozenset[str]] = {
+    "start": frozenset({"start", "demarrer", "commencer", "bonjour", "hello"}),
+    "back": frozenset({"back", "retour", "precedent", "revenir"}),
+    "help": frozenset({"help", "aide", "?", "aidez-moi", "au secours"}),
+    "skip": frozenset({"skip", "passer", "sauter", "je passe"}),
+    "restart": frozenset({"restart", "recommencer", "reset", "tout recommencer"}),
+    "plan": frozenset({"plan", "mon plan", "my plan"}),
+    "language": frozenset({"language", "langue", "lang"}),
+    "export": frozenset({"export", "exporter", "mes donnees", "my data"}),
+    "delete": frozenset({"delete", "supprimer", "effacer", "delete my data"}),
+}
+
+YES = frozenset({"yes", "y", "oui", "o", "ok", "d'accord", "daccord", "confirmer", "confirm"})
+NO = frozenset({"no", "n", "non", "annuler", "cancel", "stop"})
+
+LANGUAGE_NAMES: dict[str, str] = {
+    "fr": "fr", "francais": "fr", "french": "fr",
+    "en": "en", "anglais": "en", "english": "en",
+}
+
+# "Everybody is there", "we have no choice", "it's a must": not reasons (seed 004).
+BAD_REASONS = (
+    r"tout le monde (y )?(est|y est)", r"tout le monde en (a|fait)", r"everybody",
+    r"everyone", r"pas le choix", r"no choice", r"incontournable", r"oblige",
+    r"il faut y etre", r"must be there", r"have to be there", r"a la mode",
+    r"les concurrents y sont", r"competitors are there",
+)
+
+# A champion who is everybody is nobody (seed 004).
+EVERYBODY = (
+    r"^tout le monde$", r"^tous$", r"^toute l'?equipe$", r"^l'?equipe$", r"^nous( tous)?$",
+    r"^everybody$", r"^everyone$", r"^all of us$", r"^the (whole )?team$", r"^we$", r"^us$",
+    r"^personne$", r"^nobody$", r"^no one$", r"^on verra$",
+)
+
+OUTSIDE_HELP = (r"\bagence\b", r"\bagency\b", r"\bfreelance\b", r"\bprestataire\b",
+                r"\bconsultant\b", r"\bstagiaire\b", r"\bintern\b")
+SEVERAL_PEOPLE = (r"\bet\b", r"\band\b", r",", r"&", r"\+", r"/")
+
+# Horizon words that make a target time-bound.
+HORIZON = (
+    r"\bmois\b", r"\bsemaines?\b", r"\bans?\b", r"\bannees?\b", r"\btrimestres?\b",
+    r"\bjours?\b", r"\bmonths?\b", r"\bweeks?\b", r"\byears?\b", r"\bquarters?\b",
+    r"\bdays?\b", r"\bd'?ici\b", r"\bby\b", r"\bwithin\b", r"\bfin\b", r"\bend of\b",
+    r"/\s*(mois|sem|an|month|week|year)", r"\b20\d\d\b",
+)
+TARGET_PERIODS = {
+    "week": (r"par semaine", r"/\s*sem", r"a week", r"per week", r"/\s*week", r"weekly",
+             r"hebdo"),
+    "month": (r"par mois", r"/\s*mois", r"a month", r"per month", r"/\s*month", r"monthly",
+              r"mensuel"),
+    "year": (r"par an", r"/\s*an\b", r"a year", r"per year", r"/\s*year", r"yearly",
+             r"annuel"),
+}
+
+MONTHLY = (r"/\s*mois", r"par mois", r"mensuel", r"/\s*month", r"a month", r"per month",
+           r"monthly", r"/\s*m\b", r"\bmois\b")
+ZERO_BUDGET = frozenset({"0", "aucun", "rien", "zero", "none", "nothing", "pas de budget",
+                         "no budget", "nada", "0 €", "0 euro", "0 euros"})
+
+
+def normalize(text: str) -> str:
+    """Lower-case `text`, strip accents, collapse spaces and outer punctuation."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = plain.replace("\u2019", "'")
+    plain = re.sub(r"\s+", " ", plain).strip()
+    return plain.strip(" .!;:") or plain.strip()
+
+
+def matches_any(text: str, patterns: tuple[str, ...]) -> bool:
+    """Tell whether the normalised `text` matches one of `patterns`."""
+    plain = normalize(text)
+    return any(re.search(p, plain) for p in patterns)
+
+
+def command_of(text: str) -> tuple[str, str] | None:
+    """Return (command, argument) when `text` is a command word, else None."""
+    plain = normalize(text).lstrip("/")
+    plain = re.sub(r"@\w+$", "", plain)  # "/help@CoachBot" in Telegram groups
+    for name, words in COMMANDS.items():
+        if plain in words:
+            return name, ""
+    head, _, rest = plain.partition(" ")
+    if head in COMMANDS["language"] and rest:
+        return "language", rest.strip()
+    return None
