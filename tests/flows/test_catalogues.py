@@ -1,0 +1,58 @@
+"""Message catalogues: French and English complete, placeholders alike, every key used exists."""
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from flows import advice, render
+from flows.i18n import LANGUAGES, catalogue, t
+from flows.questions import QUESTIONS, SECTIONS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def placeholders(text):
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_both_languages_have_the_same_keys():
+    assert set(catalogue("fr")) == set(catalogue("en"))
+
+
+@pytest.mark.parametrize("key", sorted(catalogue("fr")))
+def test_placeholders_match_between_languages(key):
+    assert placeholders(catalogue("fr")[key]) == placeholders(catalogue("en")[key])
+
+
+def literal_keys():
+    """Return the catalogue keys written as literals in t(...) calls in the code."""
+    keys = set()
+    for path in list((ROOT / "flows").glob("*.py")) + list((ROOT / "bot").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "t" \
+                    and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant):
+                keys.add(node.args[1].value)
+    return keys
+
+
+def test_every_literal_key_in_the_code_exists():
+    assert literal_keys() - set(catalogue("fr")) == set()
+    assert len(literal_keys()) > 20
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_question_option_section_and_advice_has_its_text(language):
+    for question in QUESTIONS:
+        assert t(language, f"q.{question.id}.text") and t(language, f"q.{question.id}.help")
+        for option in render.options(language, question):
+            assert option.label
+    for section in SECTIONS:
+        assert t(language, f"section.{section}")
+    advice_keys = {k for k in catalogue(language) if k.startswith("advice.")}
+    rule_keys = set(re.findall(r'Advice\("(\w+)"', (ROOT / "flows/advice.py").read_text()))
+    assert {f"advice.{k}" for k in rule_keys} <= advice_keys
+    for objective in ("awareness", "leads", "recruiting", "service", "community", "other"):
+        assert t(language, f"metric.{objective}")

@@ -1,0 +1,69 @@
+"""Storage: migrations, WAL mode, atomic saves and data rights."""
+
+import pytest
+
+import storage
+from storage.db import MIGRATIONS
+
+
+def test_migrations_are_applied_once(tmp_path):
+    path = str(tmp_path / "coach.db")
+    storage.open_database(path)
+    db = storage.open_database(path)
+    assert [m.name for m in MIGRATIONS.applied(db)] == ["m001_users_and_answers"]
+    assert {"users", "answers"} <= set(db.table_names())
+
+
+def test_file_database_uses_wal(tmp_path):
+    db = storage.open_database(str(tmp_path / "coach.db"))
+    assert db.journal_mode == "wal"
+
+
+def test_users_are_unique_per_platform_and_id(fresh_db):
+    storage.create_user(fresh_db, "telegram", "42", "fr")
+    storage.create_user(fresh_db, "slack", "42", "en")
+    assert storage.load_user(fresh_db, "slack", "42").language == "en"
+    with pytest.raises(Exception):
+        storage.create_user(fresh_db, "telegram", "42", "fr")
+
+
+def test_save_writes_state_and_answers_together(fresh_db):
+    user = storage.create_user(fresh_db, "test", "u", "fr")
+    user.state, user.answers = "asking_target", {"objective": {"choice": "leads"}}
+    storage.save_user(fresh_db, user, {})
+    loaded = storage.load_user(fresh_db, "test", "u")
+    assert loaded.state == "asking_target"
+    assert loaded.answers == {"objective": {"choice": "leads"}}
+
+
+def test_save_removes_forgotten_answers(fresh_db):
+    user = storage.create_user(fresh_db, "test", "u", "fr")
+    user.answers = {"target": {"text": "10"}, "hours": 3}
+    storage.save_user(fresh_db, user, {})
+    previous, user.answers = dict(user.answers), {"hours": 3}
+    storage.save_user(fresh_db, user, previous)
+    assert storage.load_user(fresh_db, "test", "u").answers == {"hours": 3}
+
+
+def test_a_failing_save_writes_nothing(fresh_db, monkeypatch):
+    user = storage.create_user(fresh_db, "test", "u", "fr")
+    user.state, user.answers = "asking_target", {"objective": "leads"}
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+    monkeypatch.setattr(type(fresh_db["answers"]), "upsert_all", broken)
+    with pytest.raises(OSError):
+        storage.save_user(fresh_db, user, {})
+    loaded = storage.load_user(fresh_db, "test", "u")
+    assert loaded.state is None and loaded.answers == {}
+
+
+def test_delete_removes_the_user_and_their_answers_only(fresh_db):
+    for name in ("a", "b"):
+        user = storage.create_user(fresh_db, "test", name, "fr")
+        user.answers = {"hours": 2}
+        storage.save_user(fresh_db, user, {})
+    storage.delete_user(fresh_db, storage.load_user(fresh_db, "test", "a").id)
+    assert storage.load_user(fresh_db, "test", "a") is None
+    assert storage.load_user(fresh_db, "test", "b").answers == {"hours": 2}
+    assert fresh_db["answers"].count == 1
