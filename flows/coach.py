@@ -151,9 +151,10 @@ class Coach:
                 values = parse_choices(text or "", tuple(o.value for o in choices), aliases,
                                        multi=False)
             except InvalidAnswer as problem:
-                key = "plan.after_confirmed" if interview.state == PLAN_CONFIRMED \
-                    else problem.key
-                return [self.current(turn, t(language, key, **problem.params))]
+                if interview.state == PLAN_CONFIRMED:
+                    return [Reply(t(language, "plan.after_confirmed"),
+                                  prompt=render.PLAN_PROMPT, options=choices)]
+                return [self.current(turn, t(language, problem.key, **problem.params))]
         action = values[0] if values else ""
         if action == render.PLAN_CONFIRM and interview.may_confirm():
             interview.confirm()

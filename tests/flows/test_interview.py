@@ -64,6 +64,15 @@ def test_confirming_the_plan_saves_it(coach):
     assert "Votre plan est validé" in say(coach, "plan").text
 
 
+def test_after_confirmation_other_text_gets_a_short_reminder(coach):
+    play(coach, FULL_INTERVIEW)
+    say(coach, "1")
+    reply = say(coach, "merci !")
+    assert reply.text.startswith("Votre plan est validé")
+    assert "Mes recommandations" not in reply.text
+    assert [o.value for o in reply.options][0] == "edit_why"
+
+
 def test_back_returns_to_the_previous_question_and_shows_the_answer(coach):
     play(coach, FULL_INTERVIEW[:3])
     reply = say(coach, "retour")
