@@ -42,18 +42,25 @@ def main(argv: list[str]) -> int:
     except ConfigError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
-    platform = args.platform
-    if platform is None:
-        platform = "console" if not (settings.has_telegram or settings.has_slack) else None
+    platform = args.platform or ("telegram" if settings.has_telegram else
+                                 "slack" if settings.has_slack else "console")
     logging.basicConfig(
         level=logging.WARNING if platform == "console" else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if platform != "console":
-        print("Telegram and Slack are not available yet: run `python bot.py console`, "
-              "or unset TELEGRAM_BOT_TOKEN and SLACK_BOT_TOKEN.", file=sys.stderr)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines carry the bot token
+    if platform == "slack":
+        print("Slack is not available yet: run `python bot.py console` or "
+              "`python bot.py telegram`.", file=sys.stderr)
+        return 2
+    if platform == "telegram" and not settings.has_telegram:
+        print("Configuration error: TELEGRAM_BOT_TOKEN is not set.", file=sys.stderr)
         return 2
     coach = Coach(open_database(settings.database), settings.language)
-    run_console(coach, getpass.getuser())
+    if platform == "telegram":
+        from bot.telegram import run_telegram
+        run_telegram(settings, coach)
+    else:
+        run_console(coach, getpass.getuser())
     return 0
 
 

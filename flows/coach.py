@@ -93,7 +93,7 @@ class Coach:
                 return replies
         if inbound.choice is not None:
             if inbound.choice.prompt != self._prompt(turn):
-                return [Reply(t(turn.language, "already_answered"))]
+                return [Reply(t(turn.language, "already_answered"), notice=True)]
             return self._answer(turn, None, inbound.choice.values)
         command = words.command_of(inbound.text or "")
         if command is not None:
@@ -176,7 +176,7 @@ class Coach:
         pending, prompt = turn.user.pending, self._prompt(turn)
         if inbound.choice is not None:
             if inbound.choice.prompt != prompt:
-                return [Reply(t(turn.language, "already_answered"))]
+                return [Reply(t(turn.language, "already_answered"), notice=True)]
             answer = inbound.choice.values[0] if inbound.choice.values else ""
         else:
             answer = self._pending_word(pending, inbound.text or "")

@@ -59,3 +59,4 @@ class Reply:
     selected: tuple[str, ...] = field(default=())  # options already chosen (multi)
     document: Document | None = None
     image: bytes | None = None
+    notice: bool = False  # a passing remark (stale button): a toast or ephemeral message

@@ -25,6 +25,13 @@ def m001_users_and_answers(db: Database) -> None:
                          pk=("user_id", "question"), foreign_keys=[("user_id", "users", "id")])
 
 
+@MIGRATIONS()
+def m002_processed_updates(db: Database) -> None:
+    """Remember the platform updates already handled, so a redelivery changes nothing."""
+    db["processed_updates"].create({"platform": str, "update_id": str, "processed_at": str},
+                                   pk=("platform", "update_id"))
+
+
 def open_database(path: str | None = None) -> Database:
     """Open (or create) the database at `path`, in memory when None, and migrate it."""
     db = Database(path) if path else Database(memory=True)

@@ -90,3 +90,12 @@ def export_user(db: Database, user_id: int) -> dict[str, object]:
     answers = {a["question"]: {"value": json.loads(a["value"]), "updated_at": a["updated_at"]}
                for a in db["answers"].rows_where("user_id = ?", [user_id], order_by="question")}
     return {"user": user, "answers": answers}
+
+
+def record_update(db: Database, platform: str, update_id: object) -> bool:
+    """Record a platform update as processed; False if it already was."""
+    with db.atomic():
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO processed_updates (platform, update_id, processed_at) "
+            "VALUES (?, ?, ?)", [platform, str(update_id), _now()])
+    return cursor.rowcount == 1

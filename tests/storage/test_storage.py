@@ -10,7 +10,8 @@ def test_migrations_are_applied_once(tmp_path):
     path = str(tmp_path / "coach.db")
     storage.open_database(path)
     db = storage.open_database(path)
-    assert [m.name for m in MIGRATIONS.applied(db)] == ["m001_users_and_answers"]
+    assert [m.name for m in MIGRATIONS.applied(db)] == ["m001_users_and_answers",
+                                                  "m002_processed_updates"]
     assert {"users", "answers"} <= set(db.table_names())
 
 

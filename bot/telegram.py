@@ -1,0 +1,253 @@
+"""Telegram adapter: updates become neutral messages, replies become HTML and inline keyboards.
+
+Buttons carry `c|<prompt>|<value>` (a choice), `t|<prompt>|<value>` (toggle a check mark
+in a multi-select, kept in the message's own keyboard) and `d|<prompt>` (done: the
+checked values are sent). Every update is recorded before it is handled, so a
+redelivered update_id changes nothing; one user's updates run in order, different
+users' concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from collections.abc import Awaitable
+from urllib.parse import urlparse
+
+from telegram import (BotCommand, BotCommandScopeDefault, InlineKeyboardButton,
+                      InlineKeyboardMarkup, InputFile, Update)
+from telegram.constants import ChatType, ParseMode
+from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,
+                          ApplicationHandlerStop, BaseUpdateProcessor, CallbackQueryHandler,
+                          ContextTypes, MessageHandler, TypeHandler, filters)
+
+import storage
+from bot.config import Settings
+from flows.coach import Coach
+from flows.i18n import LANGUAGES, supported, t
+from flows.messages import Choice, Inbound, Reply
+
+logger = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+MAX_TEXT = 4096
+CHECK = "✅ "
+COMMANDS = ("start", "plan", "back", "help", "restart", "language", "export", "delete")
+
+
+class PerUserOrder(BaseUpdateProcessor):
+    """Process different users' updates concurrently and each user's in arrival order."""
+
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[object, list] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable) -> None:
+        user = getattr(update, "effective_user", None)
+        key = user.id if user else None
+        entry = self._locks.setdefault(key, [asyncio.Lock(), 0])
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                await coroutine
+        finally:
+            entry[1] -= 1
+            if entry[1] == 0:
+                del self._locks[key]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Split `text` into messages of at most `limit` characters, at paragraph boundaries."""
+    chunks: list[str] = []
+    current = ""
+    for paragraph in text.split("\n\n"):
+        while len(paragraph) > limit:  # a single paragraph too long: cut at a line or hard
+            cut = paragraph.rfind("\n", 0, limit)
+            cut = cut if cut > 0 else limit
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(paragraph[:cut])
+            paragraph = paragraph[cut:].lstrip("\n")
+        candidate = f"{current}\n\n{paragraph}" if current else paragraph
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = paragraph
+        else:
+            current = candidate
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def keyboard(reply: Reply, language: str) -> InlineKeyboardMarkup | None:
+    """Return the inline keyboard of a reply's options, or None."""
+    if not reply.options:
+        return None
+    if reply.multi:
+        rows = [[InlineKeyboardButton(
+            (CHECK if o.value in reply.selected else "") + o.label,
+            callback_data=f"t|{reply.prompt}|{o.value}")] for o in reply.options]
+        rows.append([InlineKeyboardButton(t(language, "option.done"),
+                                          callback_data=f"d|{reply.prompt}")])
+        return InlineKeyboardMarkup(rows)
+    return InlineKeyboardMarkup([[InlineKeyboardButton(
+        o.label, callback_data=f"c|{reply.prompt}|{o.value}")] for o in reply.options])
+
+
+def toggled(markup: InlineKeyboardMarkup, data: str) -> InlineKeyboardMarkup:
+    """Return `markup` with the check mark of the button carrying `data` flipped."""
+    rows = []
+    for row in markup.inline_keyboard:
+        buttons = []
+        for button in row:
+            text = button.text
+            if button.callback_data == data:
+                text = text[len(CHECK):] if text.startswith(CHECK) else CHECK + text
+            buttons.append(InlineKeyboardButton(text, callback_data=button.callback_data))
+        rows.append(buttons)
+    return InlineKeyboardMarkup(rows)
+
+
+def checked(markup: InlineKeyboardMarkup | None) -> tuple[tuple[str, ...], list[str]]:
+    """Return the values and labels of the checked buttons of a multi-select."""
+    values, labels = [], []
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            if button.text.startswith(CHECK) and str(button.callback_data).startswith("t|"):
+                values.append(str(button.callback_data).split("|", 2)[2])
+                labels.append(button.text[len(CHECK):])
+    return tuple(values), labels
+
+
+class TelegramAdapter:
+    """Handlers that connect one Telegram bot to the coach."""
+
+    def __init__(self, coach: Coach) -> None:
+        self.coach = coach
+
+    def language(self, user_id: str) -> str:
+        return self.coach.language_of(PLATFORM, user_id)
+
+    async def skip_seen(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stop a redelivered update: each update_id is handled once."""
+        if not storage.record_update(self.coach.db, PLATFORM, update.update_id):
+            logger.info("update %s already processed", update.update_id)
+            raise ApplicationHandlerStop
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Handle typed text; in a group, invite the user to a private chat."""
+        message, user = update.effective_message, update.effective_user
+        if update.effective_chat.type != ChatType.PRIVATE:
+            link = f"https://t.me/{context.bot.username}"
+            language = supported(user.language_code) or self.coach.default_language
+            await message.reply_text(t(language, "private_only", link=link))
+            return
+        inbound = Inbound(PLATFORM, str(user.id), text=message.text,
+                          language=user.language_code)
+        await self.send(context, update.effective_chat.id, str(user.id),
+                        self.coach.handle(inbound))
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Handle a pressed button: toggle a check mark, or send the choice to the coach."""
+        query, user = update.callback_query, update.effective_user
+        kind, _, rest = str(query.data).partition("|")
+        if kind == "t":
+            await query.answer()
+            await query.edit_message_reply_markup(toggled(query.message.reply_markup,
+                                                          query.data))
+            return
+        if kind == "d":
+            prompt = rest
+            values, labels = checked(query.message.reply_markup)
+        else:
+            prompt, _, value = rest.partition("|")
+            values = (value,)
+            labels = [b.text for row in query.message.reply_markup.inline_keyboard
+                      for b in row if b.callback_data == query.data]
+        replies = self.coach.handle(Inbound(PLATFORM, str(user.id),
+                                            choice=Choice(prompt, values),
+                                            language=user.language_code))
+        if replies and replies[0].notice:
+            await query.answer(replies[0].text, show_alert=False)
+            return
+        await query.answer()
+        shown = html.escape(query.message.text or "", quote=False)
+        if labels:
+            shown += "\n\n<b>→ " + html.escape(", ".join(labels), quote=False) + "</b>"
+        await query.edit_message_text(shown[:MAX_TEXT], parse_mode=ParseMode.HTML)
+        await self.send(context, query.message.chat.id, str(user.id), replies)
+
+    async def send(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: str,
+                   replies: list[Reply]) -> None:
+        """Send neutral replies: HTML text split under 4,096 characters, keyboards, files."""
+        language = self.language(user_id)
+        for reply in replies:
+            chunks = split_text(html.escape(reply.text, quote=False))
+            for number, chunk in enumerate(chunks, start=1):
+                markup = keyboard(reply, language) if number == len(chunks) else None
+                await context.bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML,
+                                               reply_markup=markup)
+            if reply.document is not None:
+                await context.bot.send_document(chat_id, InputFile(
+                    reply.document.content, filename=reply.document.filename))
+            if reply.image is not None:
+                await context.bot.send_photo(chat_id, reply.image)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the failure with its update id and tell the user something kind."""
+        update_id = getattr(update, "update_id", None)
+        logger.error("update %s failed", update_id, exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat and update.effective_user:
+            language = self.language(str(update.effective_user.id))
+            try:
+                await context.bot.send_message(update.effective_chat.id,
+                                               t(language, "error.generic"))
+            except Exception:
+                logger.warning("could not tell user about update %s failing", update_id)
+
+
+async def set_commands(application: Application) -> None:
+    """Register the command menu in French and English."""
+    for language in LANGUAGES:
+        commands = [BotCommand(c, t(language, f"command.{c}")) for c in COMMANDS]
+        await application.bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
+                                              language_code=language)
+
+
+def build_application(settings: Settings, coach: Coach) -> Application:
+    """Return the Telegram application wired to the coach."""
+    adapter = TelegramAdapter(coach)
+    application = (
+        ApplicationBuilder().token(settings.telegram_token)
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.telegram_api_url.replace("/bot", "/file/bot"))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(PerUserOrder())
+        .post_init(set_commands)
+        .build()
+    )
+    application.add_handler(TypeHandler(Update, adapter.skip_seen), group=-1)
+    application.add_handler(MessageHandler(filters.TEXT, adapter.on_text))
+    application.add_handler(CallbackQueryHandler(adapter.on_button))
+    application.add_error_handler(adapter.on_error)
+    return application
+
+
+def run_telegram(settings: Settings, coach: Coach) -> None:
+    """Run the bot: webhook mode when TELEGRAM_WEBHOOK_URL is set, long polling otherwise."""
+    application = build_application(settings, coach)
+    if settings.telegram_webhook_url:
+        path = urlparse(settings.telegram_webhook_url).path.lstrip("/")
+        application.run_webhook(listen="0.0.0.0", port=settings.port, url_path=path,
+                                webhook_url=settings.telegram_webhook_url,
+                                secret_token=settings.telegram_webhook_secret)
+    else:
+        application.run_polling(allowed_updates=["message", "callback_query"])

@@ -1,0 +1,187 @@
+"""A fake Telegram Bot API on 127.0.0.1, for end-to-end tests over real HTTP.
+
+One route, `POST /bot{token}/{method}`, and the handful of methods the bot uses.
+Tests push updates (a typed message, a pressed button) and wait for what the bot sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import itertools
+import json
+import socket
+import threading
+import time
+
+from aiohttp import web
+
+TOKEN = "123456:TEST-token"
+BOT = {"id": 999, "is_bot": True, "first_name": "Coach", "username": "coach_test_bot",
+       "can_join_groups": True, "can_read_all_group_messages": False,
+       "supports_inline_queries": False}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class FakeTelegram:
+    """The fake server, its updates queue and the log of every call the bot made."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/bot"
+        self.calls: list[tuple[str, dict]] = []
+        self.messages: dict[int, dict] = {}  # message_id -> message as the bot left it
+        self._updates: list[dict] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._lock = threading.Lock()
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    # lifecycle
+    def __enter__(self) -> "FakeTelegram":
+        self._thread.start()
+        self._ready.wait(10)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        runner = web.AppRunner(app)
+        self._loop.run_until_complete(runner.setup())
+        self._loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", self.port).start())
+        self._ready.set()
+        self._loop.run_forever()
+        self._loop.run_until_complete(runner.cleanup())
+
+    # the Bot API
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != TOKEN:
+            return web.json_response({"ok": False, "error_code": 401,
+                                      "description": "Unauthorized"}, status=401)
+        method = request.match_info["method"]
+        params = dict(await request.post()) if request.can_read_body else {}
+        params = {k: (v if isinstance(v, str) else v.file.read()) for k, v in params.items()}
+        if method != "getUpdates":
+            with self._lock:
+                self.calls.append((method, params))
+        handler = getattr(self, f"_{method}", None)
+        result = await handler(params) if handler else True
+        return web.json_response({"ok": True, "result": result})
+
+    async def _getMe(self, params):
+        return BOT
+
+    async def _getUpdates(self, params):
+        offset = int(params.get("offset", 0) or 0)
+        deadline = time.monotonic() + float(params.get("timeout", 0) or 0)
+        while True:
+            with self._lock:
+                self._updates = [u for u in self._updates if u["update_id"] >= offset]
+                pending = list(self._updates)
+            if pending or time.monotonic() >= deadline:
+                return pending
+            await asyncio.sleep(0.05)
+
+    def _message(self, params, **extra) -> dict:
+        chat_id = int(params["chat_id"])
+        message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                   "chat": {"id": chat_id, "type": "private"}, "from": BOT, **extra}
+        if params.get("reply_markup"):
+            message["reply_markup"] = json.loads(params["reply_markup"])
+        with self._lock:
+            self.messages[message["message_id"]] = message
+        return message
+
+    async def _sendMessage(self, params):
+        return self._message(params, text=params["text"])
+
+    async def _sendDocument(self, params):
+        return self._message(params, document={"file_id": "f1", "file_unique_id": "u1"})
+
+    async def _sendPhoto(self, params):
+        return self._message(params, photo=[{"file_id": "p1", "file_unique_id": "p1",
+                                            "width": 1, "height": 1}])
+
+    async def _edit(self, params, **changes):
+        with self._lock:
+            message = self.messages[int(params["message_id"])]
+            message.update(changes)
+            if params.get("reply_markup"):
+                message["reply_markup"] = json.loads(params["reply_markup"])
+            else:
+                message.pop("reply_markup", None)
+            return dict(message)
+
+    async def _editMessageText(self, params):
+        return await self._edit(params, text=params["text"])
+
+    async def _editMessageReplyMarkup(self, params):
+        return await self._edit(params)
+
+    # what tests do
+    def _push(self, update: dict) -> int:
+        with self._lock:
+            update["update_id"] = update.get("update_id") or next(self._update_ids)
+            self._updates.append(update)
+        return update["update_id"]
+
+    def type(self, user_id: int, text: str, language: str = "fr",
+             chat_type: str = "private", update_id: int | None = None) -> int:
+        """Deliver a typed message from a user; return its update_id."""
+        chat = {"id": user_id if chat_type == "private" else -user_id, "type": chat_type}
+        if chat_type != "private":
+            chat["title"] = "Team"
+        return self._push({"update_id": update_id, "message": {
+            "message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
+            "from": {"id": user_id, "is_bot": False, "first_name": "U",
+                     "language_code": language}, "text": text}})
+
+    def press(self, user_id: int, message: dict, label: str, language: str = "fr") -> int:
+        """Press the button labelled `label` (its visible text) on a message the bot sent."""
+        buttons = [b for row in message["reply_markup"]["inline_keyboard"] for b in row]
+        button = next(b for b in buttons if b["text"] == label)
+        return self._push({"callback_query": {
+            "id": str(next(self._message_ids)), "chat_instance": "ci",
+            "from": {"id": user_id, "is_bot": False, "first_name": "U",
+                     "language_code": language},
+            "message": dict(message), "data": button["callback_data"]}})
+
+    def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[dict]:
+        with self._lock:
+            return [p for m, p in self.calls if m == method
+                    and (chat_id is None or int(p.get("chat_id", 0)) == chat_id)]
+
+    def wait_for(self, predicate, timeout: float = 15, what: str = "a call"):
+        """Wait until `predicate()` returns something truthy, and return it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = predicate()
+            if found:
+                return found
+            time.sleep(0.05)
+        raise AssertionError(f"timed out waiting for {what}; calls: {self.calls[-6:]}")
+
+    def wait_for_text(self, chat_id: int, text: str, timeout: float = 15) -> dict:
+        """Wait for a message to `chat_id` containing `text`; return a snapshot of it.
+
+        The snapshot keeps its keyboard even after the bot edits the message, as an
+        old message still open on another device would.
+        """
+        def find():
+            with self._lock:
+                return next((copy.deepcopy(m) for m in reversed(self.messages.values())
+                             if m["chat"]["id"] == chat_id and text in m.get("text", "")),
+                            None)
+        return self.wait_for(find, timeout, f"{text!r} to {chat_id}")

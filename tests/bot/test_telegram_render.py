@@ -1,0 +1,49 @@
+"""Telegram rendering: message splitting, keyboards within Telegram's limits."""
+
+from bot.telegram import CHECK, checked, keyboard, split_text, toggled
+from flows import render
+from flows.i18n import LANGUAGES
+from flows.messages import Option, Reply
+from flows.questions import QUESTIONS
+
+
+def test_long_text_is_split_at_paragraphs_under_the_limit():
+    paragraphs = [f"{n} " + "x" * 1500 for n in range(6)]
+    chunks = split_text("\n\n".join(paragraphs))
+    assert all(len(c) <= 4096 for c in chunks)
+    assert len(chunks) == 3
+    assert "\n\n".join(chunks) == "\n\n".join(paragraphs)
+
+
+def test_a_single_huge_paragraph_is_still_cut_under_the_limit():
+    chunks = split_text("y" * 10000)
+    assert [len(c) for c in chunks] == [4096, 4096, 1808]
+
+
+def test_short_text_is_one_message():
+    assert split_text("Bonjour") == ["Bonjour"]
+
+
+def test_callback_data_stays_under_64_bytes_for_every_prompt():
+    replies = [render.question_reply(lang, q, {}) for lang in LANGUAGES for q in QUESTIONS]
+    replies += [render.plan_reply(lang, {}, confirmed=False) for lang in LANGUAGES]
+    replies += [render.confirmation_reply("fr", "confirm_restart", "?"),
+                render.language_reply("fr")]
+    buttons = 0
+    for reply in (r for r in replies if r.options):
+        for row in keyboard(reply, "fr").inline_keyboard:
+            buttons += len(row)
+            for button in row:
+                assert len(button.callback_data.encode()) <= 64, button.callback_data
+    assert buttons > 50
+
+
+def test_multi_select_toggles_check_marks_and_collects_them():
+    reply = Reply("?", prompt="networks", multi=True, selected=("x",),
+                  options=(Option("linkedin", "LinkedIn"), Option("x", "X")))
+    markup = keyboard(reply, "en")
+    assert markup.inline_keyboard[1][0].text == CHECK + "X"
+    assert markup.inline_keyboard[-1][0].text == "Done"
+    markup = toggled(markup, "t|networks|linkedin")
+    markup = toggled(markup, "t|networks|x")
+    assert checked(markup) == (("linkedin",), ["LinkedIn"])
