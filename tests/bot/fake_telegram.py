@@ -37,6 +37,7 @@ class FakeTelegram:
         self.calls: list[tuple[str, dict]] = []
         self.messages: dict[int, dict] = {}  # message_id -> message as the bot left it
         self._updates: list[dict] = []
+        self.throttle_sends = 0  # answer this many sendMessage calls with a 429
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._lock = threading.Lock()
@@ -73,6 +74,13 @@ class FakeTelegram:
         method = request.match_info["method"]
         params = dict(await request.post()) if request.can_read_body else {}
         params = {k: (v if isinstance(v, str) else v.file.read()) for k, v in params.items()}
+        if method == "sendMessage" and self.throttle_sends > 0:
+            self.throttle_sends -= 1
+            with self._lock:
+                self.calls.append(("429", params))
+            return web.json_response({"ok": False, "error_code": 429,
+                                      "description": "Too Many Requests: retry after 1",
+                                      "parameters": {"retry_after": 1}}, status=429)
         if method != "getUpdates":
             with self._lock:
                 self.calls.append((method, params))

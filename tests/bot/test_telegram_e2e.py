@@ -182,3 +182,12 @@ def test_delete_asks_with_buttons(fake, bot, tmp_path):
     fake.wait_for_text(ALICE, "tout ce que je gardais sur vous est supprimé")
     db = storage.open_database(str(tmp_path / "coach.db"))
     assert storage.load_user(db, "telegram", str(ALICE)) is None
+
+
+def test_a_429_is_waited_out_and_the_message_still_arrives(fake, bot):
+    fake.type(ALICE, "/start")
+    fake.wait_for_text(ALICE, "objectif principal")
+    fake.throttle_sends = 1
+    fake.type(ALICE, "aide")
+    fake.wait_for_text(ALICE, "Partez du pourquoi")
+    assert len(fake.sent("429")) == 1
