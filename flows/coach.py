@@ -18,8 +18,7 @@ import storage
 from flows import render
 from flows import vocabulary as words
 from flows.i18n import DEFAULT_LANGUAGE, LANGUAGES, money, supported, t
-from flows.interview import (PLAN_CONFIRMED, SHOWING_PLAN, Interview, build_machine,
-                             resume_state)
+from flows.interview import PLAN_CONFIRMED, Interview, build_machine, resume_state
 from flows.messages import Document, Inbound, Reply
 from flows.parsing import InvalidAnswer, parse_choices
 from flows.questions import QUESTIONS

@@ -51,11 +51,6 @@ def t(language: str, key: str, **params: object) -> str:
     return text.format(**params) if params else text
 
 
-def has(language: str, key: str) -> bool:
-    """Tell whether `key` exists in the catalogue of `language`."""
-    return key in catalogue(language)
-
-
 def number(language: str, value: float) -> str:
     """Format a number for `language`, with at most one decimal."""
     return format_decimal(round(value, 1), locale=language)

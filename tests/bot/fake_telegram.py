@@ -93,7 +93,9 @@ class FakeTelegram:
 
     async def _getUpdates(self, params):
         offset = int(params.get("offset", 0) or 0)
-        deadline = time.monotonic() + float(params.get("timeout", 0) or 0)
+        # Hold the long poll at most 1 s: answering early with nothing is allowed, and a
+        # stopping bot then waits 1 s for its last getUpdates instead of 10.
+        deadline = time.monotonic() + min(float(params.get("timeout", 0) or 0), 1.0)
         while True:
             with self._lock:
                 self._updates = [u for u in self._updates if u["update_id"] >= offset]

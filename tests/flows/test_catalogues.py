@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flows import advice, render
+from flows import render
 from flows.i18n import LANGUAGES, catalogue, t
 from flows.questions import QUESTIONS, SECTIONS
 
