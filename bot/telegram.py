@@ -9,7 +9,6 @@ users' concurrently.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
 from collections.abc import Awaitable
@@ -24,6 +23,8 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,
 
 import storage
 from bot.config import Settings
+from bot.ordering import KeyedLocks
+from bot.text import split_text
 from flows.coach import Coach
 from flows.i18n import LANGUAGES, supported, t
 from flows.messages import Choice, Inbound, Reply
@@ -41,50 +42,18 @@ class PerUserOrder(BaseUpdateProcessor):
 
     def __init__(self, max_concurrent_updates: int = 64) -> None:
         super().__init__(max_concurrent_updates)
-        self._locks: dict[object, list] = {}
+        self._locks = KeyedLocks()
 
     async def do_process_update(self, update: object, coroutine: Awaitable) -> None:
         user = getattr(update, "effective_user", None)
-        key = user.id if user else None
-        entry = self._locks.setdefault(key, [asyncio.Lock(), 0])
-        entry[1] += 1
-        try:
-            async with entry[0]:
-                await coroutine
-        finally:
-            entry[1] -= 1
-            if entry[1] == 0:
-                del self._locks[key]
+        async with self._locks.hold(user.id if user else None):
+            await coroutine
 
     async def initialize(self) -> None:
         """Nothing to set up."""
 
     async def shutdown(self) -> None:
         """Nothing to tear down."""
-
-
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Split `text` into messages of at most `limit` characters, at paragraph boundaries."""
-    chunks: list[str] = []
-    current = ""
-    for paragraph in text.split("\n\n"):
-        while len(paragraph) > limit:  # a single paragraph too long: cut at a line or hard
-            cut = paragraph.rfind("\n", 0, limit)
-            cut = cut if cut > 0 else limit
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(paragraph[:cut])
-            paragraph = paragraph[cut:].lstrip("\n")
-        candidate = f"{current}\n\n{paragraph}" if current else paragraph
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = paragraph
-        else:
-            current = candidate
-    if current:
-        chunks.append(current)
-    return chunks
 
 
 def keyboard(reply: Reply, language: str) -> InlineKeyboardMarkup | None:
@@ -190,7 +159,7 @@ class TelegramAdapter:
         """Send neutral replies: HTML text split under 4,096 characters, keyboards, files."""
         language = self.language(user_id)
         for reply in replies:
-            chunks = split_text(html.escape(reply.text, quote=False))
+            chunks = split_text(html.escape(reply.text, quote=False), MAX_TEXT)
             for number, chunk in enumerate(chunks, start=1):
                 markup = keyboard(reply, language) if number == len(chunks) else None
                 await context.bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML,

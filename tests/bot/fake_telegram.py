@@ -10,11 +10,11 @@ import asyncio
 import copy
 import itertools
 import json
-import socket
-import threading
 import time
 
 from aiohttp import web
+
+from tests.bot.fake_server import FakeServer
 
 TOKEN = "123456:TEST-token"
 BOT = {"id": 999, "is_bot": True, "first_name": "Coach", "username": "coach_test_bot",
@@ -22,49 +22,20 @@ BOT = {"id": 999, "is_bot": True, "first_name": "Coach", "username": "coach_test
        "supports_inline_queries": False}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class FakeTelegram:
+class FakeTelegram(FakeServer):
     """The fake server, its updates queue and the log of every call the bot made."""
 
     def __init__(self) -> None:
-        self.port = free_port()
+        super().__init__()
         self.url = f"http://127.0.0.1:{self.port}/bot"
-        self.calls: list[tuple[str, dict]] = []
         self.messages: dict[int, dict] = {}  # message_id -> message as the bot left it
         self._updates: list[dict] = []
         self.throttle_sends = 0  # answer this many sendMessage calls with a 429
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
-        self._lock = threading.Lock()
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
 
-    # lifecycle
-    def __enter__(self) -> "FakeTelegram":
-        self._thread.start()
-        self._ready.wait(10)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-
-    def _serve(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_post("/bot{token}/{method}", self._handle)
-        runner = web.AppRunner(app)
-        self._loop.run_until_complete(runner.setup())
-        self._loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", self.port).start())
-        self._ready.set()
-        self._loop.run_forever()
-        self._loop.run_until_complete(runner.cleanup())
 
     # the Bot API
     async def _handle(self, request: web.Request) -> web.Response:
@@ -172,16 +143,6 @@ class FakeTelegram:
         with self._lock:
             return [p for m, p in self.calls if m == method
                     and (chat_id is None or int(p.get("chat_id", 0)) == chat_id)]
-
-    def wait_for(self, predicate, timeout: float = 15, what: str = "a call"):
-        """Wait until `predicate()` returns something truthy, and return it."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = predicate()
-            if found:
-                return found
-            time.sleep(0.05)
-        raise AssertionError(f"timed out waiting for {what}; calls: {self.calls[-6:]}")
 
     def wait_for_text(self, chat_id: int, text: str, timeout: float = 15) -> dict:
         """Wait for a message to `chat_id` containing `text`; return a snapshot of it.

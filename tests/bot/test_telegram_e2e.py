@@ -3,34 +3,22 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import storage
+from tests.bot.fake_server import BotProcess
 from tests.bot.fake_telegram import TOKEN, FakeTelegram
 
-ROOT = Path(__file__).resolve().parents[2]
 ALICE, BOB = 111, 222
 
 
-class BotProcess:
-    def __init__(self, fake: FakeTelegram, database: Path) -> None:
-        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake.url,
-               "COACH_DATABASE": str(database), "TELEGRAM_WEBHOOK_URL": "",
-               "SLACK_BOT_TOKEN": "", "PYTHONUNBUFFERED": "1"}
-        self.log = open(database.with_suffix(".log"), "a")
-        self.process = subprocess.Popen([sys.executable, "bot.py", "telegram"], cwd=ROOT,
-                                        env=env, stdout=self.log, stderr=subprocess.STDOUT)
-
-    def stop(self, sig=signal.SIGTERM) -> None:
-        self.process.send_signal(sig)
-        self.process.wait(timeout=20)
-        self.log.close()
+def telegram_bot(fake: FakeTelegram, database: Path) -> BotProcess:
+    """`python bot.py telegram` with its Bot API pointed at the fake."""
+    return BotProcess("telegram", database, {"TELEGRAM_BOT_TOKEN": TOKEN,
+                                             "TELEGRAM_API_URL": fake.url,
+                                             "TELEGRAM_WEBHOOK_URL": ""})
 
 
 @pytest.fixture
@@ -41,7 +29,7 @@ def fake():
 
 @pytest.fixture
 def bot(fake, tmp_path):
-    process = BotProcess(fake, tmp_path / "coach.db")
+    process = telegram_bot(fake, tmp_path / "coach.db")
     yield process
     if process.process.poll() is None:
         process.stop()
@@ -149,7 +137,7 @@ def test_restart_of_the_bot_mid_interview_resumes(fake, bot, tmp_path):
     fake.press(ALICE, fake.wait_for_text(ALICE, "objectif principal"), "Recruter")
     fake.wait_for_text(ALICE, "Quel résultat chiffré")
     bot.stop()
-    again = BotProcess(fake, tmp_path / "coach.db")
+    again = telegram_bot(fake, tmp_path / "coach.db")
     try:
         fake.type(ALICE, "/start")
         resumed = fake.wait_for_text(ALICE, "Re-bonjour")

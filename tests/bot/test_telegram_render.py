@@ -1,27 +1,10 @@
-"""Telegram rendering: message splitting, keyboards within Telegram's limits."""
+"""Telegram rendering: keyboards within Telegram's limits."""
 
-from bot.telegram import CHECK, checked, keyboard, split_text, toggled
+from bot.telegram import CHECK, checked, keyboard, toggled
 from flows import render
 from flows.i18n import LANGUAGES
 from flows.messages import Option, Reply
 from flows.questions import QUESTIONS
-
-
-def test_long_text_is_split_at_paragraphs_under_the_limit():
-    paragraphs = [f"{n} " + "x" * 1500 for n in range(6)]
-    chunks = split_text("\n\n".join(paragraphs))
-    assert all(len(c) <= 4096 for c in chunks)
-    assert len(chunks) == 3
-    assert "\n\n".join(chunks) == "\n\n".join(paragraphs)
-
-
-def test_a_single_huge_paragraph_is_still_cut_under_the_limit():
-    chunks = split_text("y" * 10000)
-    assert [len(c) for c in chunks] == [4096, 4096, 1808]
-
-
-def test_short_text_is_one_message():
-    assert split_text("Bonjour") == ["Bonjour"]
 
 
 def test_callback_data_stays_under_64_bytes_for_every_prompt():

@@ -12,7 +12,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.bot.fake_telegram import TOKEN, FakeTelegram, free_port
+from tests.bot.fake_server import free_port
+from tests.bot.fake_telegram import TOKEN, FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "s3cret-Token_1"
