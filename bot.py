@@ -2,21 +2,24 @@
 """Run the social-media coach: `python bot.py [console|telegram|slack]`.
 
 The one place that reads settings and wires everything: settings, database, coach,
-adapters. With no platform named, every platform whose credentials are set runs, and
-the terminal chat when none is.
+adapters. With no platform named, every platform whose credentials are set runs in one
+event loop, and the terminal chat when none is.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
 import logging
 import os
+import signal
 import sys
+from contextlib import AsyncExitStack
 
 from dotenv import load_dotenv
 
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, Settings, forget_credentials, load_settings
 from bot.console import run_console
 from flows.coach import Coach
 from storage import open_database
@@ -34,33 +37,61 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def choose_platforms(settings: Settings, named: str | None) -> list[str]:
+    """Return the platforms to run, or raise ConfigError when one cannot run."""
+    if named == "telegram" and not settings.has_telegram:
+        raise ConfigError("TELEGRAM_BOT_TOKEN is not set.")
+    if named == "slack" and not settings.has_slack:
+        raise ConfigError("SLACK_BOT_TOKEN (or the SLACK_CLIENT_ID OAuth settings) "
+                          "is not set.")
+    platforms = [named] if named else [p for p, on in (("telegram", settings.has_telegram),
+                                                        ("slack", settings.has_slack)) if on]
+    if ("telegram" in platforms and "slack" in platforms and settings.telegram_webhook_url
+            and not settings.slack_app_token):
+        raise ConfigError("TELEGRAM_WEBHOOK_URL and Slack's HTTP mode would both listen on "
+                          "PORT: set SLACK_APP_TOKEN (Socket Mode) or leave "
+                          "TELEGRAM_WEBHOOK_URL empty (long polling).")
+    return platforms or ["console"]
+
+
+async def serve(settings: Settings, coach: Coach, platforms: list[str]) -> None:
+    """Run the chat platforms in one event loop until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with AsyncExitStack() as stack:
+        if "telegram" in platforms:
+            from bot import telegram
+            await stack.enter_async_context(telegram.running(settings, coach))
+        if "slack" in platforms:
+            from bot import slack
+            await stack.enter_async_context(slack.running(settings, coach))
+        await stop.wait()
+        logger.info("stopping")
+
+
 def main(argv: list[str]) -> int:
     load_dotenv()
     args = parse_args(argv)
     try:
         settings = load_settings(os.environ)
+        platforms = choose_platforms(settings, args.platform)
     except ConfigError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
-    platform = args.platform or ("telegram" if settings.has_telegram else
-                                 "slack" if settings.has_slack else "console")
+    forget_credentials(os.environ)
     logging.basicConfig(
-        level=logging.WARNING if platform == "console" else logging.INFO,
+        level=logging.WARNING if platforms == ["console"] else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines carry the bot token
-    if platform == "slack":
-        print("Slack is not available yet: run `python bot.py console` or "
-              "`python bot.py telegram`.", file=sys.stderr)
-        return 2
-    if platform == "telegram" and not settings.has_telegram:
-        print("Configuration error: TELEGRAM_BOT_TOKEN is not set.", file=sys.stderr)
-        return 2
+    for name in ("httpx", "slack_sdk"):  # their lines can carry tokens and user text
+        logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger("transitions").setLevel(logging.WARNING)  # a line per callback
     coach = Coach(open_database(settings.database), settings.language)
-    if platform == "telegram":
-        from bot.telegram import run_telegram
-        run_telegram(settings, coach)
-    else:
+    if platforms == ["console"]:
         run_console(coach, getpass.getuser())
+    else:
+        asyncio.run(serve(settings, coach, platforms))
     return 0
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, MutableMapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flows.i18n import LANGUAGES
+
+
+SLACK_OAUTH = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET")
 
 
 class ConfigError(ValueError):
@@ -28,12 +31,15 @@ class Settings:
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
     slack_api_url: str = "https://slack.com/api/"
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_state_secret: str | None = None
     port: int = 3000
 
     def __repr__(self) -> str:
         return (f"Settings(database={self.database!r}, language={self.language!r}, "
                 f"timezone={self.timezone!r}, telegram={bool(self.telegram_token)}, "
-                f"slack={bool(self.slack_bot_token)}, port={self.port})")
+                f"slack={self.has_slack}, slack_oauth={self.slack_oauth}, port={self.port})")
 
     @property
     def has_telegram(self) -> bool:
@@ -41,7 +47,12 @@ class Settings:
 
     @property
     def has_slack(self) -> bool:
-        return bool(self.slack_bot_token)
+        return bool(self.slack_bot_token or self.slack_client_id)
+
+    @property
+    def slack_oauth(self) -> bool:
+        """True when the app installs into many workspaces through Slack's OAuth flow."""
+        return bool(self.slack_client_id)
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -62,7 +73,12 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     port = get("PORT", "3000")
     if not port.isdigit() or not 0 < int(port) < 65536:
         raise ConfigError(f"PORT must be a TCP port number, not {port!r}")
-    return Settings(
+    slack_oauth = [get(n) for n in SLACK_OAUTH]
+    if any(slack_oauth) and not all(slack_oauth):
+        missing = [n for n, v in zip(SLACK_OAUTH, slack_oauth) if not v]
+        raise ConfigError(f"{', '.join(missing)} must be set too: the Slack OAuth install "
+                          f"needs {', '.join(SLACK_OAUTH)}")
+    settings = Settings(
         database=get("COACH_DATABASE", "coach.db"), language=language, timezone=timezone,
         telegram_token=get("TELEGRAM_BOT_TOKEN"),
         telegram_api_url=get("TELEGRAM_API_URL", "https://api.telegram.org/bot"),
@@ -70,5 +86,38 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
         slack_bot_token=get("SLACK_BOT_TOKEN"), slack_signing_secret=get("SLACK_SIGNING_SECRET"),
         slack_app_token=get("SLACK_APP_TOKEN"),
-        slack_api_url=get("SLACK_API_URL", "https://slack.com/api/"), port=int(port),
+        slack_api_url=get("SLACK_API_URL", "https://slack.com/api/"),
+        slack_client_id=slack_oauth[0], slack_client_secret=slack_oauth[1],
+        slack_state_secret=slack_oauth[2], port=int(port),
     )
+    if not settings.slack_api_url.endswith("/"):
+        raise ConfigError("SLACK_API_URL must end with a slash, like https://slack.com/api/")
+    if settings.has_slack:
+        check_slack(settings)
+    return settings
+
+
+def forget_credentials(environ: MutableMapping[str, str]) -> None:
+    """Drop the platform variables from `environ` once the settings are read.
+
+    slack-bolt reads SLACK_CLIENT_ID and SLACK_CLIENT_SECRET from the environment on its
+    own and turns on a file-based OAuth flow when they exist, even empty (as in a copy of
+    .env.example). Settings are passed explicitly; nothing else should read them.
+    """
+    for name in [n for n in environ if n.startswith(("SLACK_", "TELEGRAM_"))]:
+        del environ[name]
+
+
+def check_slack(settings: Settings) -> None:
+    """Raise ConfigError unless the Slack settings make one working mode."""
+    if settings.slack_app_token:
+        if settings.slack_oauth:
+            raise ConfigError("SLACK_CLIENT_ID (OAuth install) needs HTTP mode: "
+                              "leave SLACK_APP_TOKEN empty")
+        if not settings.slack_bot_token:
+            raise ConfigError("SLACK_BOT_TOKEN is not set (Socket Mode needs it with "
+                              "SLACK_APP_TOKEN)")
+    elif not settings.slack_signing_secret:
+        raise ConfigError("SLACK_SIGNING_SECRET is not set (HTTP mode needs it to check "
+                          "that requests come from Slack; or set SLACK_APP_TOKEN for "
+                          "Socket Mode)")

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
 from urllib.parse import urlparse
 
 from telegram import (BotCommand, BotCommandScopeDefault, InlineKeyboardButton,
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 PLATFORM = "telegram"
 MAX_TEXT = 4096
 CHECK = "✅ "
+UPDATES = ["message", "callback_query"]
 COMMANDS = ("start", "plan", "back", "help", "restart", "language", "export", "delete")
 
 
@@ -200,7 +202,6 @@ def build_application(settings: Settings, coach: Coach) -> Application:
         .base_file_url(settings.telegram_api_url.replace("/bot", "/file/bot"))
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(PerUserOrder())
-        .post_init(set_commands)
         .build()
     )
     application.add_handler(TypeHandler(Update, adapter.skip_seen), group=-1)
@@ -210,13 +211,25 @@ def build_application(settings: Settings, coach: Coach) -> Application:
     return application
 
 
-def run_telegram(settings: Settings, coach: Coach) -> None:
-    """Run the bot: webhook mode when TELEGRAM_WEBHOOK_URL is set, long polling otherwise."""
+@asynccontextmanager
+async def running(settings: Settings, coach: Coach) -> AsyncIterator[None]:
+    """Run the bot for the duration of the block: a webhook when TELEGRAM_WEBHOOK_URL is
+    set, long polling otherwise."""
     application = build_application(settings, coach)
-    if settings.telegram_webhook_url:
-        path = urlparse(settings.telegram_webhook_url).path.lstrip("/")
-        application.run_webhook(listen="0.0.0.0", port=settings.port, url_path=path,
-                                webhook_url=settings.telegram_webhook_url,
-                                secret_token=settings.telegram_webhook_secret)
-    else:
-        application.run_polling(allowed_updates=["message", "callback_query"])
+    async with application:
+        await set_commands(application)
+        if settings.telegram_webhook_url:
+            path = urlparse(settings.telegram_webhook_url).path.lstrip("/")
+            await application.updater.start_webhook(
+                listen="0.0.0.0", port=settings.port, url_path=path,
+                webhook_url=settings.telegram_webhook_url,
+                secret_token=settings.telegram_webhook_secret, allowed_updates=UPDATES)
+        else:
+            await application.updater.start_polling(allowed_updates=UPDATES)
+        await application.start()
+        logger.info("telegram: running")
+        try:
+            yield
+        finally:
+            await application.updater.stop()
+            await application.stop()

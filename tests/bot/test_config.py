@@ -16,6 +16,13 @@ def test_defaults_from_the_contract():
     ({"COACH_LANGUAGE": "de"}, "COACH_LANGUAGE"),
     ({"COACH_TIMEZONE": "Mars/Olympus"}, "COACH_TIMEZONE"),
     ({"PORT": "http"}, "PORT"),
+    ({"SLACK_API_URL": "https://slack.com/api"}, "SLACK_API_URL"),
+    ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+    ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1",
+      "SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s", "SLACK_STATE_SECRET": "s"},
+     "SLACK_APP_TOKEN"),
+    ({"SLACK_APP_TOKEN": "xapp-1", "SLACK_CLIENT_ID": "1.2"}, "SLACK_CLIENT_SECRET"),
+    ({"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s"}, "SLACK_STATE_SECRET"),
 ])
 def test_bad_settings_name_the_variable(env, name):
     with pytest.raises(ConfigError, match=name):
@@ -23,5 +30,19 @@ def test_bad_settings_name_the_variable(env, name):
 
 
 def test_secrets_never_appear_in_repr():
-    settings = load_settings({"TELEGRAM_BOT_TOKEN": "123:secret", "SLACK_BOT_TOKEN": "xoxb-s"})
+    settings = load_settings({
+        "TELEGRAM_BOT_TOKEN": "123:secret", "SLACK_BOT_TOKEN": "xoxb-s",
+        "SLACK_SIGNING_SECRET": "sign-secret", "SLACK_CLIENT_ID": "1.2",
+        "SLACK_CLIENT_SECRET": "client-secret", "SLACK_STATE_SECRET": "state-secret"})
     assert "secret" not in repr(settings) and "xoxb" not in repr(settings)
+
+
+def test_slack_runs_in_socket_mode_with_an_app_token_and_no_signing_secret():
+    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"})
+    assert settings.has_slack and not settings.slack_oauth
+
+
+def test_slack_oauth_needs_no_bot_token():
+    settings = load_settings({"SLACK_SIGNING_SECRET": "s", "SLACK_CLIENT_ID": "1.2",
+                              "SLACK_CLIENT_SECRET": "c", "SLACK_STATE_SECRET": "st"})
+    assert settings.has_slack and settings.slack_oauth

@@ -1,0 +1,363 @@
+"""Slack adapter: `/coach`, buttons and direct messages become neutral messages.
+
+The slash command is acknowledged at once, answered ephemerally where it was typed,
+and the conversation carries on in the app's direct messages with Block Kit: buttons
+carry `<prompt>|<value>`, a multi-select is a set of checkboxes with a Done button
+whose value is the prompt (Slack keeps the ticks in the message's state). Users are
+keyed `<team>:<user>`, so two workspaces never share data. Each event_id is handled
+once; one user's requests run in order, different users' concurrently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from aiohttp import web
+from slack_bolt import BoltResponse
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (AsyncConnectionErrorRetryHandler,
+                                                         AsyncRateLimitErrorRetryHandler)
+from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
+from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
+from slack_sdk.web.async_client import AsyncWebClient
+
+import storage
+from bot.config import Settings
+from bot.ordering import KeyedLocks
+from bot.text import split_text
+from flows.coach import Coach
+from flows.i18n import t
+from flows.messages import Choice, Inbound, Reply
+
+logger = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+EVENTS_PATH = "/slack/events"
+SECTION_LIMIT = 3000  # characters in a section block's text
+MAX_SECTIONS = 45  # a message holds at most 50 blocks; keep room for the options
+CHECKBOX_LIMIT = 10  # options in one checkboxes element
+BOT_SCOPES = ("commands", "chat:write", "im:history", "im:write", "users:read",
+              "files:write")
+STATE_LIFETIME = 600  # seconds an OAuth state stays valid
+
+
+def escape(text: str) -> str:
+    """Escape the three characters Slack's mrkdwn gives a meaning to."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """Return the text a user typed, as Slack escapes it in payloads."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def user_key(context: AsyncBoltContext) -> str:
+    """Return the stored user id: the workspace and the member, `T123:U456`."""
+    return f"{context.team_id or context.enterprise_id}:{context.user_id}"
+
+
+def dm_link(team_id: str | None, channel: str) -> str:
+    """Return a link that opens the app's direct messages in the Slack client."""
+    return f"<slack://channel?team={team_id}&id={channel}|Coach>"
+
+
+def _plain(text: str) -> dict:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def _section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def option_blocks(reply: Reply, language: str) -> list[dict]:
+    """Return the blocks of a reply's options: buttons, or checkboxes and Done."""
+    if not reply.options:
+        return []
+    if not reply.multi:
+        buttons = [{"type": "button", "action_id": f"choice|{n}", "text": _plain(o.label),
+                    "value": f"{reply.prompt}|{o.value}"}
+                   for n, o in enumerate(reply.options)]
+        return [{"type": "actions", "block_id": f"choices|{n // 25}",
+                 "elements": buttons[n:n + 25]} for n in range(0, len(buttons), 25)]
+    blocks = []
+    for n in range(0, len(reply.options), CHECKBOX_LIMIT):
+        options = [{"text": _plain(o.label), "value": o.value}
+                   for o in reply.options[n:n + CHECKBOX_LIMIT]]
+        element = {"type": "checkboxes", "action_id": "tick", "options": options}
+        ticked = [o for o in options if o["value"] in reply.selected]
+        if ticked:
+            element["initial_options"] = ticked
+        blocks.append({"type": "actions", "block_id": f"pick|{n}", "elements": [element]})
+    blocks.append({"type": "actions", "block_id": "done", "elements": [{
+        "type": "button", "action_id": "done", "style": "primary",
+        "text": _plain(t(language, "option.done")), "value": reply.prompt}]})
+    return blocks
+
+
+def messages(reply: Reply, language: str) -> list[list[dict]]:
+    """Return the Block Kit messages of one reply: text sections, options in the last."""
+    sections = [_section(chunk) for chunk in split_text(escape(reply.text), SECTION_LIMIT)]
+    groups = [sections[n:n + MAX_SECTIONS] for n in range(0, len(sections), MAX_SECTIONS)]
+    groups = groups or [[]]
+    groups[-1] = groups[-1] + option_blocks(reply, language)
+    return groups
+
+
+def ticked(state_values: dict) -> tuple[tuple[str, ...], list[str]]:
+    """Return the values and labels ticked in a multi-select, from the message state."""
+    values, labels = [], []
+    for block_id, elements in state_values.items():
+        if not block_id.startswith("pick|"):
+            continue
+        for element in elements.values():
+            for option in element.get("selected_options") or ():
+                values.append(option["value"])
+                labels.append(option["text"]["text"])
+    return tuple(values), labels
+
+
+def answered(blocks: list[dict], labels: list[str]) -> list[dict]:
+    """Return a question's blocks with the buttons replaced by the chosen answer."""
+    kept = [b for b in blocks if b.get("type") == "section"]
+    if labels:
+        kept.append(_section("*→ " + escape(", ".join(labels)) + "*"))
+    return kept
+
+
+class SignedStateStore(AsyncOAuthStateStore):
+    """OAuth `state` values signed with SLACK_STATE_SECRET, each usable once."""
+
+    def __init__(self, secret: str, db, lifetime: int = STATE_LIFETIME) -> None:
+        self._secret = secret.encode()
+        self._db = db
+        self._lifetime = lifetime
+
+    @property
+    def logger(self) -> logging.Logger:
+        return logger
+
+    def _sign(self, payload: str) -> str:
+        return hmac.new(self._secret, payload.encode(), hashlib.sha256).hexdigest()
+
+    async def async_issue(self, *args, **kwargs) -> str:
+        payload = f"{int(time.time())}.{secrets.token_urlsafe(16)}"
+        return f"{payload}.{self._sign(payload)}"
+
+    async def async_consume(self, state: str) -> bool:
+        payload, _, signature = state.rpartition(".")
+        issued, _, nonce = payload.partition(".")
+        if not (issued.isdigit() and hmac.compare_digest(signature, self._sign(payload))):
+            return False
+        if time.time() - int(issued) > self._lifetime:
+            return False
+        return storage.record_update(self._db, "slack_oauth_state", nonce)
+
+
+class SlackAdapter:
+    """Listeners that connect one Slack app to the coach."""
+
+    def __init__(self, coach: Coach) -> None:
+        self.coach = coach
+        self._locks = KeyedLocks()
+        self._locales: dict[str, str | None] = {}
+        self._channels: dict[str, str] = {}
+
+    def register(self, app: AsyncApp) -> None:
+        """Attach the listeners to a bolt app."""
+        app.middleware(self.skip_seen)
+        app.command("/coach")(self.on_command)
+        app.action(re.compile(r"^choice\|"))(self.on_choice)
+        app.action("tick")(self.on_tick)
+        app.action("done")(self.on_done)
+        app.event("message")(self.on_message)
+        app.error(self.on_error)
+
+    # what Slack sends
+    async def skip_seen(self, body: dict, next) -> BoltResponse | None:
+        """Acknowledge a redelivered event (X-Slack-Retry-Num) without handling it again."""
+        event_id = body.get("event_id")
+        if event_id and not storage.record_update(self.coach.db, PLATFORM, event_id):
+            logger.info("event %s already processed", event_id)
+            return BoltResponse(status=200, body="")
+        await next()
+        return None
+
+    async def on_command(self, ack, command: dict, client: AsyncWebClient,
+                         context: AsyncBoltContext, respond) -> None:
+        """Handle `/coach [text]`: answer where it was typed, carry on in the DM."""
+        await ack()
+        key = user_key(context)
+        async with self._locks.hold(key):
+            channel = await self.dm_channel(client, context.user_id, key)
+            text = unescape(command.get("text") or "").strip() or "start"
+            replies = await self.handle(client, context, text=text)
+            if command.get("channel_id") != channel:
+                language = self.coach.language_of(PLATFORM, key)
+                await respond(text=t(language, "slack.continued",
+                                     link=dm_link(context.team_id, channel)),
+                              response_type="ephemeral")
+            await self.send(client, channel, key, replies)
+
+    async def on_message(self, event: dict, client: AsyncWebClient,
+                         context: AsyncBoltContext) -> None:
+        """Handle text typed in the app's direct messages; ignore every other message."""
+        if (event.get("channel_type") != "im" or event.get("subtype")
+                or event.get("bot_id") or not event.get("user")):
+            return
+        key = user_key(context)
+        async with self._locks.hold(key):
+            self._channels[key] = event["channel"]
+            replies = await self.handle(client, context, text=unescape(event.get("text", "")))
+            await self.send(client, event["channel"], key, replies)
+
+    async def on_choice(self, ack, body: dict, action: dict, client: AsyncWebClient,
+                        context: AsyncBoltContext) -> None:
+        """Handle a pressed button."""
+        await ack()
+        prompt, _, value = action["value"].partition("|")
+        await self.answer_choice(body, client, context, Choice(prompt, (value,)),
+                                 [action["text"]["text"]])
+
+    async def on_tick(self, ack) -> None:
+        """Acknowledge a ticked checkbox: Slack keeps it in the message until Done."""
+        await ack()
+
+    async def on_done(self, ack, body: dict, action: dict, client: AsyncWebClient,
+                      context: AsyncBoltContext) -> None:
+        """Handle Done under a multi-select: send the ticked values."""
+        await ack()
+        values, labels = ticked(body.get("state", {}).get("values", {}))
+        await self.answer_choice(body, client, context, Choice(action["value"], values),
+                                 labels)
+
+    async def answer_choice(self, body: dict, client: AsyncWebClient,
+                            context: AsyncBoltContext, choice: Choice,
+                            labels: list[str]) -> None:
+        """Send a choice to the coach; show it in place of the buttons, or say it is stale."""
+        key = user_key(context)
+        channel = body["container"]["channel_id"]
+        async with self._locks.hold(key):
+            replies = await self.handle(client, context, choice=choice)
+            if replies and replies[0].notice:
+                await client.chat_postEphemeral(channel=channel, user=context.user_id,
+                                                text=replies[0].text)
+                return
+            message = body.get("message", {})
+            await client.chat_update(channel=channel, ts=body["container"]["message_ts"],
+                                     text=message.get("text", ""),
+                                     blocks=answered(message.get("blocks", []), labels))
+            await self.send(client, channel, key, replies)
+
+    async def on_error(self, error: Exception, context: AsyncBoltContext,
+                       client: AsyncWebClient) -> None:
+        """Log the failure with the user id and tell the user something kind."""
+        logger.error("slack request from %s failed", context.user_id, exc_info=error)
+        if not context.user_id or not client.token:
+            return
+        try:
+            key = user_key(context)
+            channel = await self.dm_channel(client, context.user_id, key)
+            await client.chat_postMessage(channel=channel, text=t(
+                self.coach.language_of(PLATFORM, key), "error.generic"))
+        except Exception:
+            logger.warning("could not tell %s about the failure", context.user_id)
+
+    # talking to the coach and to Slack
+    async def handle(self, client: AsyncWebClient, context: AsyncBoltContext,
+                     text: str | None = None, choice: Choice | None = None) -> list[Reply]:
+        """Pass one message to the coach, with the member's Slack locale as a hint."""
+        key = user_key(context)
+        hint = await self.locale(client, context.user_id, key)
+        return self.coach.handle(Inbound(PLATFORM, key, text=text, choice=choice,
+                                         language=hint))
+
+    async def locale(self, client: AsyncWebClient, user_id: str, key: str) -> str | None:
+        """Return the member's Slack locale ("fr-FR"), asked once per process."""
+        if key not in self._locales:
+            try:
+                response = await client.users_info(user=user_id, include_locale=True)
+            except SlackApiError as error:
+                logger.warning("users.info failed for %s: %s", user_id,
+                               error.response.get("error"))
+                return None
+            self._locales[key] = response["user"].get("locale")
+        return self._locales[key]
+
+    async def dm_channel(self, client: AsyncWebClient, user_id: str, key: str) -> str:
+        """Return the id of the app's direct-message channel with a member."""
+        if key not in self._channels:
+            response = await client.conversations_open(users=user_id)
+            self._channels[key] = response["channel"]["id"]
+        return self._channels[key]
+
+    async def send(self, client: AsyncWebClient, channel: str, key: str,
+                   replies: list[Reply]) -> None:
+        """Post neutral replies as Block Kit messages, then any file."""
+        language = self.coach.language_of(PLATFORM, key)
+        for reply in replies:
+            for blocks in messages(reply, language):
+                await client.chat_postMessage(channel=channel, text=reply.text[:SECTION_LIMIT],
+                                              blocks=blocks)
+            if reply.document is not None:
+                await client.files_upload_v2(
+                    channel=channel, content=reply.document.content,
+                    filename=reply.document.filename, title=reply.document.filename)
+            if reply.image is not None:
+                await client.files_upload_v2(channel=channel, content=reply.image,
+                                             filename="chart.png", title="chart.png")
+
+
+def build_app(settings: Settings, coach: Coach) -> AsyncApp:
+    """Return the bolt app wired to the coach: one workspace, or many through OAuth."""
+    client = AsyncWebClient(
+        token=None if settings.slack_oauth else settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        retry_handlers=[AsyncConnectionErrorRetryHandler(),
+                        AsyncRateLimitErrorRetryHandler(max_retry_count=3)])
+    oauth = None
+    if settings.slack_oauth:
+        oauth = AsyncOAuthSettings(
+            client_id=settings.slack_client_id, client_secret=settings.slack_client_secret,
+            scopes=list(BOT_SCOPES), user_scopes=[],
+            installation_store=SQLite3InstallationStore(database=settings.database,
+                                                        client_id=settings.slack_client_id),
+            state_store=SignedStateStore(settings.slack_state_secret, coach.db))
+    app = AsyncApp(name="coach", client=client, oauth_settings=oauth,
+                   signing_secret=settings.slack_signing_secret or "",
+                   request_verification_enabled=not settings.slack_app_token)
+    SlackAdapter(coach).register(app)
+    return app
+
+
+@asynccontextmanager
+async def running(settings: Settings, coach: Coach) -> AsyncIterator[None]:
+    """Run the Slack app for the duration of the block: Socket Mode or HTTP on PORT."""
+    app = build_app(settings, coach)
+    if settings.slack_app_token:
+        handler = AsyncSocketModeHandler(app, settings.slack_app_token)
+        await handler.connect_async()
+        logger.info("slack: socket mode connected")
+        try:
+            yield
+        finally:
+            await handler.close_async()
+        return
+    runner = web.AppRunner(app.web_app(path=EVENTS_PATH, port=settings.port))
+    await runner.setup()
+    await web.TCPSite(runner, "0.0.0.0", settings.port).start()
+    logger.info("slack: listening on port %s at %s", settings.port, EVENTS_PATH)
+    try:
+        yield
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,344 @@
+"""The Slack app as a real subprocess (`python bot.py slack`), over real HTTP.
+
+Signed slash commands, button presses and direct-message events are posted to the app;
+its Web API client talks to a fake Slack on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import storage
+from tests.bot.fake_slack import (APP_TOKEN, CLIENT_ID, CLIENT_SECRET, SIGNING_SECRET,
+                                  FakeSlack, SlackUser, sign)
+from tests.bot.fake_server import BotProcess, free_port
+
+TEAM, OTHER_TEAM = "T0ACME", "T0BETA"
+ALICE = "U0ALICE"
+
+
+class SlackProcess(BotProcess):
+    """`python bot.py slack` with its Web API pointed at the fake."""
+
+    def __init__(self, fake: FakeSlack, database: Path, **env) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/slack/events"
+        super().__init__("slack", database, {
+            "SLACK_BOT_TOKEN": fake.add_team(TEAM), "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": fake.url, "SLACK_APP_TOKEN": "", "SLACK_CLIENT_SECRET": "",
+            "SLACK_STATE_SECRET": "", "PORT": str(self.port), **env})
+
+    def wait_listening(self, timeout: float = 20) -> "SlackProcess":
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log_path.read_text()
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError("the Slack app never listened")
+
+
+@pytest.fixture
+def fake():
+    with FakeSlack() as server:
+        yield server
+
+
+@pytest.fixture
+def app(fake, tmp_path):
+    process = SlackProcess(fake, tmp_path / "coach.db").wait_listening()
+    yield process
+    if process.process.poll() is None:
+        process.stop()
+    log = process.log_path.read_text()
+    assert "xoxb-" not in log and SIGNING_SECRET not in log, "a secret leaked into the log"
+    assert "Traceback" not in log, log
+
+
+@pytest.fixture
+def alice(fake, app):
+    return SlackUser(fake, app.url, TEAM, ALICE)
+
+
+def load(tmp_path: Path, key: str):
+    return storage.load_user(storage.open_database(str(tmp_path / "coach.db")), "slack", key)
+
+
+def test_a_whole_interview_by_slash_command_buttons_and_dm_text(fake, alice, tmp_path):
+    assert alice.command()[0] == 200
+    question = fake.wait_for_text(alice.dm, "Quel est votre objectif principal")
+    assert "1/5 · POURQUOI" in question["text"]
+    note = fake.wait_for(lambda: fake.responses, what="the ephemeral answer")[0]
+    assert note["response_type"] == "ephemeral"
+    assert f"slack://channel?team={TEAM}&id={alice.dm}" in note["text"]
+
+    assert alice.press(question, "Trouver des clients (contacts, ventes)")[0] == 200
+    fake.wait_for_text(alice.dm, "Quel résultat chiffré")
+    edited = fake.messages[(alice.dm, question["ts"])]
+    assert "→ Trouver des clients (contacts, ventes)" in json.dumps(edited["blocks"],
+                                                                     ensure_ascii=False)
+    assert not [b for b in edited["blocks"] if b["type"] == "actions"]  # buttons gone
+
+    alice.say("10 devis par mois d'ici 3 mois")
+    alice.press(fake.wait_for_text(alice.dm, "Qui sont vos clients ?"), "Des entreprises")
+    fake.wait_for_text(alice.dm, "client idéal")
+    alice.say("Restaurants &lt;b&gt;indépendants&lt;/b&gt; &amp; bistrots")  # as Slack sends
+    alice.say("passer")
+    audience = fake.wait_for_text(alice.dm, "Où vos clients passent-ils")
+    alice.tick_and_submit(audience, ["LinkedIn", "Facebook"], "Valider")
+    where = fake.wait_for_text(alice.dm, "Sur quels réseaux")
+    alice.tick_and_submit(where, ["LinkedIn"], "Valider")
+    fake.wait_for_text(alice.dm, "Qui sera responsable")
+    alice.command("Julie")  # an answer typed as `/coach <answer>`
+    for answer, next_text in [("4", "Combien coûte une heure"), ("45", "Quel budget annuel"),
+                              ("3k", "Votre stratégie")]:
+        assert alice.say(answer)[0] == 200
+        fake.wait_for_text(alice.dm, next_text)
+    plan = fake.wait_for_text(alice.dm, "Votre stratégie")
+    shown = json.dumps(plan["blocks"], ensure_ascii=False)
+    assert "Restaurants &lt;b&gt;indépendants&lt;/b&gt; &amp; bistrots" in shown
+    alice.press(plan, "Valider le plan")
+    fake.wait_for_text(alice.dm, "Plan validé")
+
+    user = load(tmp_path, f"{TEAM}:{ALICE}")
+    assert user.state == "plan_confirmed"
+    assert user.answers["customer"] == "Restaurants <b>indépendants</b> & bistrots"
+    assert sorted(user.answers["audience_networks"]) == ["facebook", "linkedin"]
+    assert user.answers["champion"] == "Julie"
+    assert user.answers["budget"] == {"yearly": 3000.0}
+
+
+def test_commands_work_as_slash_command_arguments(fake, alice, tmp_path):
+    alice.command()
+    fake.wait_for_text(alice.dm, "objectif principal")
+    alice.command("plan")
+    fake.wait_for_text(alice.dm, "Encore")
+    alice.command("language en")
+    fake.wait_for_text(alice.dm, "What is your main objective")
+    alice.command("aide")
+    fake.wait_for_text(alice.dm, "What you can type at any time")
+    alice.command("export")
+    export = fake.wait_for(lambda: [f for f in fake.files.values() if "channel" in f],
+                           what="an uploaded export")[0]
+    assert export["channel"] == alice.dm and export["filename"].endswith(".json")
+    assert json.loads(export["content"])["user"]["language"] == "en"
+    alice.command("delete")
+    confirm = fake.wait_for_text(alice.dm, "Delete everything I keep")
+    alice.press(confirm, "Yes")
+    fake.wait_for_text(alice.dm, "everything I kept about you is deleted")
+    assert load(tmp_path, f"{TEAM}:{ALICE}") is None
+
+
+def test_the_language_follows_the_slack_locale(fake, app):
+    fake.locales["U0BOB"] = "en-GB"
+    bob = SlackUser(fake, app.url, TEAM, "U0BOB")
+    bob.command()
+    fake.wait_for_text(bob.dm, "What is your main objective")
+    note = fake.wait_for(lambda: fake.responses, what="the ephemeral answer")[0]
+    assert note["text"].startswith("We carry on in our direct messages")
+
+
+def test_a_stale_button_gets_already_answered_and_changes_nothing(fake, alice, tmp_path):
+    alice.command()
+    question = fake.wait_for_text(alice.dm, "objectif principal")
+    alice.press(question, "Recruter")
+    fake.wait_for_text(alice.dm, "Quel résultat chiffré")
+    alice.press(question, "Me faire connaître (notoriété)")  # the old buttons
+    stale = fake.wait_for(lambda: fake.ephemeral, what="an ephemeral notice")[0]
+    assert stale["text"] == "Cette question a déjà sa réponse : rien n'a changé."
+    assert stale["user"] == ALICE and stale["channel"] == alice.dm
+    assert load(tmp_path, f"{TEAM}:{ALICE}").answers["objective"] == {"choice": "recruiting"}
+
+
+def test_forged_and_stale_requests_are_refused_and_change_nothing(fake, alice, tmp_path):
+    body = alice.command_body()
+    now = int(time.time())
+    forged = sign(body, now, secret="not-the-secret")
+    assert alice.post(body, "application/x-www-form-urlencoded", now, forged)[0] == 401
+    stale = now - 600
+    assert alice.post(body, "application/x-www-form-urlencoded", stale,
+                      sign(body, stale))[0] == 401
+    time.sleep(0.5)
+    assert not fake.sent("chat.postMessage") and not fake.responses
+    assert load(tmp_path, f"{TEAM}:{ALICE}") is None
+
+
+def test_a_retried_event_is_acknowledged_and_handled_once(fake, alice):
+    alice.command()
+    fake.wait_for_text(alice.dm, "objectif principal")
+    before = len(fake.sent("chat.postMessage"))
+    assert alice.say("aide", event_id="Ev0RETRY")[0] == 200
+    fake.wait_for(lambda: len(fake.sent("chat.postMessage")) > before, what="the help")
+    status, _ = alice.say("aide", event_id="Ev0RETRY",
+                          headers={"X-Slack-Retry-Num": "1",
+                                   "X-Slack-Retry-Reason": "http_timeout"})
+    assert status == 200
+    time.sleep(1)
+    assert len(fake.sent("chat.postMessage")) == before + 1
+
+
+def test_the_apps_own_messages_and_other_channels_are_ignored(fake, alice):
+    alice.command()
+    fake.wait_for_text(alice.dm, "objectif principal")
+    before = len(fake.sent("chat.postMessage"))
+    body = json.loads(alice.event_body("Recruter"))
+    body["event"]["bot_id"] = "BCOACH"
+    body["event"]["user"] = "UBOTCOACH"
+    assert alice.post(json.dumps(body).encode(), "application/json")[0] == 200
+    body = json.loads(alice.event_body("Recruter"))
+    body["event"]["channel_type"], body["event"]["channel"] = "channel", "C0GENERAL"
+    assert alice.post(json.dumps(body).encode(), "application/json")[0] == 200
+    time.sleep(1)
+    assert len(fake.sent("chat.postMessage")) == before
+
+
+def test_two_members_in_order_and_at_once(fake, app, alice, tmp_path):
+    bob = SlackUser(fake, app.url, TEAM, "U0BOB")
+    alice.command()
+    bob.command()
+    fake.wait_for_text(alice.dm, "objectif principal")
+    fake.wait_for_text(bob.dm, "objectif principal")
+    for text in ("1", "10 devis par mois", "1"):  # sent back to back: order matters
+        alice.say(text)
+    fake.wait_for_text(alice.dm, "client idéal")
+    assert load(tmp_path, f"{TEAM}:U0BOB").answers == {}
+    assert load(tmp_path, f"{TEAM}:{ALICE}").answers["audience_type"] == "b2b"
+
+
+def test_a_failing_slack_call_gets_a_kind_reply_and_loses_no_answer(fake, tmp_path):
+    process = SlackProcess(fake, tmp_path / "coach.db").wait_listening()
+    try:
+        alice = SlackUser(fake, process.url, TEAM, ALICE)
+        alice.command()
+        question = fake.wait_for_text(alice.dm, "objectif principal")
+        fake.fail["chat.update"] = 1
+        alice.press(question, "Recruter")
+        fake.wait_for_text(alice.dm, "Désolé, un souci de mon côté")
+        assert load(tmp_path, f"{TEAM}:{ALICE}").answers["objective"] == {
+            "choice": "recruiting"}
+        alice.command()
+        fake.wait_for_text(alice.dm, "Quel résultat chiffré")
+    finally:
+        process.stop()
+    assert "slack request from U0ALICE failed" in process.log_path.read_text()
+
+
+def test_a_429_from_slack_is_waited_out(fake, alice):
+    fake.throttle["chat.postMessage"] = 1
+    alice.command()
+    fake.wait_for_text(alice.dm, "objectif principal", timeout=20)
+    assert [c for c in fake.calls if c[0] == "429"]
+
+
+def test_a_restart_resumes_the_interview(fake, tmp_path):
+    first = SlackProcess(fake, tmp_path / "coach.db").wait_listening()
+    alice = SlackUser(fake, first.url, TEAM, ALICE)
+    alice.command()
+    alice.press(fake.wait_for_text(alice.dm, "objectif principal"), "Recruter")
+    fake.wait_for_text(alice.dm, "Quel résultat chiffré")
+    first.stop(signal.SIGKILL)
+    second = SlackProcess(fake, tmp_path / "coach.db").wait_listening()
+    try:
+        alice = SlackUser(fake, second.url, TEAM, ALICE)
+        alice.command()
+        fake.wait_for_text(alice.dm, "On reprend où vous en étiez")
+    finally:
+        second.stop()
+
+
+def test_socket_mode_answers_a_slash_command_over_the_websocket(fake, tmp_path):
+    process = SlackProcess(fake, tmp_path / "coach.db", SLACK_APP_TOKEN=APP_TOKEN,
+                           SLACK_SIGNING_SECRET="")
+    try:
+        fake.wait_for(lambda: fake.sent("apps.connections.open"), what="a connection")
+        time.sleep(0.5)
+        alice = SlackUser(fake, "", TEAM, ALICE)
+        payload = dict(urllib.parse.parse_qsl(alice.command_body().decode()))
+        fake.push_socket({"envelope_id": "env-1", "type": "slash_commands",
+                          "accepts_response_payload": True, "payload": payload})
+        ack = fake.wait_for(lambda: [a for a in fake.socket_acks
+                                     if a.get("envelope_id") == "env-1"], what="the ack")
+        assert ack
+        fake.wait_for_text(alice.dm, "objectif principal")
+    finally:
+        process.stop()
+
+
+def install(base: str, state_cookie: bool = True, tamper: bool = False) -> tuple[int, str]:
+    """Walk Slack's OAuth install as a browser: the install page, then the redirect."""
+    with urllib.request.urlopen(f"{base}/slack/install", timeout=10) as page:
+        html = page.read().decode()
+        cookie = page.headers["Set-Cookie"].split(";")[0]
+    state = re.search(r"state=([^&\"]+)", html).group(1)
+    if tamper:
+        state = state[:-1] + ("0" if state[-1] != "0" else "1")
+    request = urllib.request.Request(
+        f"{base}/slack/oauth_redirect?code=the-code&state={state}",
+        headers={"Cookie": cookie if state_cookie else ""})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_oauth_installs_two_workspaces_that_never_share_data(fake, tmp_path):
+    process = SlackProcess(fake, tmp_path / "coach.db", SLACK_BOT_TOKEN="",
+                           SLACK_CLIENT_ID=CLIENT_ID, SLACK_CLIENT_SECRET=CLIENT_SECRET,
+                           SLACK_STATE_SECRET="state-secret").wait_listening()
+    fake.tokens.clear()
+    base = f"http://127.0.0.1:{process.port}"
+    try:
+        fake.codes["the-code"] = OTHER_TEAM
+        assert install(base, tamper=True)[0] >= 400  # a forged state installs nothing
+        status, page = install(base)
+        assert status == 200, page
+        assert fake.sent("oauth.v2.access")
+        fake.codes["the-code"] = TEAM
+        assert install(base)[0] == 200
+
+        acme = SlackUser(fake, process.url, TEAM, ALICE)
+        beta = SlackUser(fake, process.url, OTHER_TEAM, ALICE)  # the same user id
+        fake.locales[ALICE] = "fr-FR"
+        acme.command()
+        beta.command("language en")
+        acme.press(fake.wait_for_text(acme.dm, "objectif principal"), "Recruter")
+        fake.wait_for_text(acme.dm, "Quel résultat chiffré")
+        fake.wait_for_text(beta.dm, "What is your main objective")
+        assert load(tmp_path, f"{TEAM}:{ALICE}").answers == {"objective": {"choice": "recruiting"}}
+        other = load(tmp_path, f"{OTHER_TEAM}:{ALICE}")
+        assert other.answers == {} and other.language == "en"
+        # each workspace is answered with its own installation's token
+        posts = [(p["channel"], team) for m, p, team in fake.calls if m == "chat.postMessage"]
+        assert {(acme.dm, TEAM), (beta.dm, OTHER_TEAM)} == set(posts)
+        db = storage.open_database(str(tmp_path / "coach.db"))
+        assert {r["team_id"] for r in db["slack_bots"].rows} == {TEAM, OTHER_TEAM}
+    finally:
+        process.stop()
+
+
+def test_an_uninstalled_workspace_gets_nothing(fake, tmp_path):
+    process = SlackProcess(fake, tmp_path / "coach.db", SLACK_BOT_TOKEN="",
+                           SLACK_CLIENT_ID=CLIENT_ID, SLACK_CLIENT_SECRET=CLIENT_SECRET,
+                           SLACK_STATE_SECRET="state-secret").wait_listening()
+    try:
+        stranger = SlackUser(fake, process.url, "T0NOBODY", ALICE)
+        status, _ = stranger.command()
+        assert status == 200  # bolt answers an unknown workspace with a polite ephemeral
+        time.sleep(0.5)
+        assert not fake.sent("chat.postMessage")
+        assert load(tmp_path, f"T0NOBODY:{ALICE}") is None
+    finally:
+        process.stop()
