@@ -16,11 +16,13 @@ import os
 import signal
 import sys
 from contextlib import AsyncExitStack
+from pathlib import Path
 
 from dotenv import load_dotenv
 
 from bot.config import ConfigError, Settings, forget_credentials, load_settings
-from bot.console import run_console
+from bot.console import CHART, run_console
+from bot.scheduler import Scheduler
 from flows.coach import Coach
 from storage import open_database
 
@@ -60,15 +62,19 @@ async def serve(settings: Settings, coach: Coach, platforms: list[str]) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    senders = {}
     async with AsyncExitStack() as stack:
         if "telegram" in platforms:
             from bot import telegram
-            await stack.enter_async_context(telegram.running(settings, coach))
+            senders["telegram"] = await stack.enter_async_context(
+                telegram.running(settings, coach))
         if "slack" in platforms:
             from bot import slack
-            await stack.enter_async_context(slack.running(settings, coach))
+            senders["slack"] = await stack.enter_async_context(slack.running(settings, coach))
+        nudges = asyncio.create_task(Scheduler(coach, senders).run())
         await stop.wait()
         logger.info("stopping")
+        nudges.cancel()
 
 
 def main(argv: list[str]) -> int:
@@ -87,9 +93,10 @@ def main(argv: list[str]) -> int:
     for name in ("httpx", "slack_sdk"):  # their lines can carry tokens and user text
         logging.getLogger(name).setLevel(logging.WARNING)
     logging.getLogger("transitions").setLevel(logging.WARNING)  # a line per callback
-    coach = Coach(open_database(settings.database), settings.language)
+    coach = Coach(open_database(settings.database), settings.language, settings.timezone)
     if platforms == ["console"]:
-        run_console(coach, getpass.getuser())
+        run_console(coach, getpass.getuser(),
+                    chart=Path(settings.database).resolve().parent / CHART)
     else:
         asyncio.run(serve(settings, coach, platforms))
     return 0

@@ -35,6 +35,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 import storage
 from bot.config import Settings
 from bot.ordering import KeyedLocks
+from bot.scheduler import Sender
 from bot.text import split_text
 from flows.coach import Coach
 from flows.i18n import t
@@ -273,6 +274,21 @@ class SlackAdapter:
         except Exception:
             logger.warning("could not tell %s about the failure", context.user_id)
 
+    async def deliver(self, app: AsyncApp, key: str, replies: list[Reply]) -> None:
+        """Send a nudge the member did not ask for, in the app's DM with them."""
+        team, _, user = key.partition(":")
+        client = app.client
+        if app.installation_store is not None:  # many workspaces: that team's bot token
+            bot = await app.installation_store.async_find_bot(enterprise_id=None,
+                                                              team_id=team)
+            if bot is None:
+                raise LookupError(f"the app is not installed in {team}")
+            client = AsyncWebClient(token=bot.bot_token, base_url=app.client.base_url,
+                                    retry_handlers=app.client.retry_handlers)
+        async with self._locks.hold(key):
+            channel = await self.dm_channel(client, user, key)
+            await self.send(client, channel, key, replies)
+
     # talking to the coach and to Slack
     async def handle(self, client: AsyncWebClient, context: AsyncBoltContext,
                      text: str | None = None, choice: Choice | None = None) -> list[Reply]:
@@ -318,7 +334,8 @@ class SlackAdapter:
                                              filename="chart.png", title="chart.png")
 
 
-def build_app(settings: Settings, coach: Coach) -> AsyncApp:
+def build_app(settings: Settings, coach: Coach,
+              adapter: SlackAdapter | None = None) -> AsyncApp:
     """Return the bolt app wired to the coach: one workspace, or many through OAuth."""
     client = AsyncWebClient(
         token=None if settings.slack_oauth else settings.slack_bot_token,
@@ -336,20 +353,25 @@ def build_app(settings: Settings, coach: Coach) -> AsyncApp:
     app = AsyncApp(name="coach", client=client, oauth_settings=oauth,
                    signing_secret=settings.slack_signing_secret or "",
                    request_verification_enabled=not settings.slack_app_token)
-    SlackAdapter(coach).register(app)
+    (adapter or SlackAdapter(coach)).register(app)
     return app
 
 
 @asynccontextmanager
-async def running(settings: Settings, coach: Coach) -> AsyncIterator[None]:
-    """Run the Slack app for the duration of the block: Socket Mode or HTTP on PORT."""
-    app = build_app(settings, coach)
+async def running(settings: Settings, coach: Coach) -> AsyncIterator[Sender]:
+    """Run the Slack app for the duration of the block (Socket Mode or HTTP on PORT);
+    yield what sends a nudge to a member."""
+    adapter = SlackAdapter(coach)
+    app = build_app(settings, coach, adapter)
+
+    async def send(key: str, replies: list[Reply]) -> None:
+        await adapter.deliver(app, key, replies)
     if settings.slack_app_token:
         handler = AsyncSocketModeHandler(app, settings.slack_app_token)
         await handler.connect_async()
         logger.info("slack: socket mode connected")
         try:
-            yield
+            yield send
         finally:
             await handler.close_async()
         return
@@ -358,6 +380,6 @@ async def running(settings: Settings, coach: Coach) -> AsyncIterator[None]:
     await web.TCPSite(runner, "0.0.0.0", settings.port).start()
     logger.info("slack: listening on port %s at %s", settings.port, EVENTS_PATH)
     try:
-        yield
+        yield send
     finally:
         await runner.cleanup()

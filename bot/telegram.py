@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from urllib.parse import urlparse
 
-from telegram import (BotCommand, BotCommandScopeDefault, InlineKeyboardButton,
+from telegram import (Bot, BotCommand, BotCommandScopeDefault, InlineKeyboardButton,
                       InlineKeyboardMarkup, InputFile, Update)
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,
@@ -25,6 +25,7 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,
 import storage
 from bot.config import Settings
 from bot.ordering import KeyedLocks
+from bot.scheduler import Sender
 from bot.text import split_text
 from flows.coach import Coach
 from flows.i18n import LANGUAGES, supported, t
@@ -36,7 +37,8 @@ PLATFORM = "telegram"
 MAX_TEXT = 4096
 CHECK = "✅ "
 UPDATES = ["message", "callback_query"]
-COMMANDS = ("start", "plan", "back", "help", "restart", "language", "export", "delete")
+COMMANDS = ("start", "plan", "checkin", "report", "settings", "back", "help", "restart",
+            "language", "export", "delete")
 
 
 class PerUserOrder(BaseUpdateProcessor):
@@ -123,7 +125,7 @@ class TelegramAdapter:
             return
         inbound = Inbound(PLATFORM, str(user.id), text=message.text,
                           language=user.language_code)
-        await self.send(context, update.effective_chat.id, str(user.id),
+        await self.send(context.bot, update.effective_chat.id, str(user.id),
                         self.coach.handle(inbound))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -154,23 +156,22 @@ class TelegramAdapter:
         if labels:
             shown += "\n\n<b>→ " + html.escape(", ".join(labels), quote=False) + "</b>"
         await query.edit_message_text(shown[:MAX_TEXT], parse_mode=ParseMode.HTML)
-        await self.send(context, query.message.chat.id, str(user.id), replies)
+        await self.send(context.bot, query.message.chat.id, str(user.id), replies)
 
-    async def send(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: str,
-                   replies: list[Reply]) -> None:
+    async def send(self, bot: Bot, chat_id: int, user_id: str, replies: list[Reply]) -> None:
         """Send neutral replies: HTML text split under 4,096 characters, keyboards, files."""
         language = self.language(user_id)
         for reply in replies:
             chunks = split_text(html.escape(reply.text, quote=False), MAX_TEXT)
             for number, chunk in enumerate(chunks, start=1):
                 markup = keyboard(reply, language) if number == len(chunks) else None
-                await context.bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML,
+                await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML,
                                                reply_markup=markup)
             if reply.document is not None:
-                await context.bot.send_document(chat_id, InputFile(
+                await bot.send_document(chat_id, InputFile(
                     reply.document.content, filename=reply.document.filename))
             if reply.image is not None:
-                await context.bot.send_photo(chat_id, reply.image)
+                await bot.send_photo(chat_id, reply.image)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure with its update id and tell the user something kind."""
@@ -193,9 +194,10 @@ async def set_commands(application: Application) -> None:
                                               language_code=language)
 
 
-def build_application(settings: Settings, coach: Coach) -> Application:
+def build_application(settings: Settings, coach: Coach,
+                      adapter: TelegramAdapter | None = None) -> Application:
     """Return the Telegram application wired to the coach."""
-    adapter = TelegramAdapter(coach)
+    adapter = adapter or TelegramAdapter(coach)
     application = (
         ApplicationBuilder().token(settings.telegram_token)
         .base_url(settings.telegram_api_url)
@@ -212,10 +214,11 @@ def build_application(settings: Settings, coach: Coach) -> Application:
 
 
 @asynccontextmanager
-async def running(settings: Settings, coach: Coach) -> AsyncIterator[None]:
-    """Run the bot for the duration of the block: a webhook when TELEGRAM_WEBHOOK_URL is
-    set, long polling otherwise."""
-    application = build_application(settings, coach)
+async def running(settings: Settings, coach: Coach) -> AsyncIterator[Sender]:
+    """Run the bot for the duration of the block (a webhook when TELEGRAM_WEBHOOK_URL is
+    set, long polling otherwise); yield what sends a nudge to a user."""
+    adapter = TelegramAdapter(coach)
+    application = build_application(settings, coach, adapter)
     async with application:
         await set_commands(application)
         if settings.telegram_webhook_url:
@@ -228,8 +231,11 @@ async def running(settings: Settings, coach: Coach) -> AsyncIterator[None]:
             await application.updater.start_polling(allowed_updates=UPDATES)
         await application.start()
         logger.info("telegram: running")
+
+        async def send(user_id: str, replies: list[Reply]) -> None:
+            await adapter.send(application.bot, int(user_id), user_id, replies)
         try:
-            yield
+            yield send
         finally:
             await application.updater.stop()
             await application.stop()

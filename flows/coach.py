@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from sqlite_utils import Database
 
 import storage
-from flows import render
+from flows import checkin, render
 from flows import vocabulary as words
 from flows.i18n import DEFAULT_LANGUAGE, LANGUAGES, money, supported, t
+from flows.checkin import CheckinDesk
 from flows.interview import PLAN_CONFIRMED, Interview, build_machine, resume_state
 from flows.messages import Document, Inbound, Reply
 from flows.parsing import InvalidAnswer, parse_choices
 from flows.questions import QUESTIONS
+from storage.checkins import CheckinRecord
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +48,14 @@ class Turn:
 class Coach:
     """The platform-free coach."""
 
-    def __init__(self, db: Database, default_language: str = DEFAULT_LANGUAGE) -> None:
+    def __init__(self, db: Database, default_language: str = DEFAULT_LANGUAGE,
+                 default_timezone: str = "Europe/Paris",
+                 clock: Callable[[], datetime] | None = None) -> None:
         self.db = db
         self.default_language = default_language
         self.machine = build_machine()
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.checkins = CheckinDesk(db, default_timezone, self.clock)
 
     def handle(self, inbound: Inbound) -> list[Reply]:
         """Answer one message from a user, saving what changed atomically."""
@@ -90,11 +98,14 @@ class Coach:
             replies = self._settle_pending(turn, inbound)
             if replies is not None:
                 return replies
+        record = self._open_checkin(turn)
+        command = words.command_of(inbound.text or "") if inbound.choice is None else None
+        if record is not None and (command is None or command[0] == "skip"):
+            return self._checkin_answer(turn, record, inbound, command is not None)
         if inbound.choice is not None:
             if inbound.choice.prompt != self._prompt(turn):
                 return [Reply(t(turn.language, "already_answered"), notice=True)]
             return self._answer(turn, None, inbound.choice.values)
-        command = words.command_of(inbound.text or "")
         if command is not None:
             name, argument = command
             return getattr(self, f"_command_{name}")(turn, argument)
@@ -104,6 +115,9 @@ class Coach:
         """Return the id of the prompt the user is answering now."""
         if turn.user.pending:
             return CONFIRM_PROMPTS.get(turn.user.pending, turn.user.pending)
+        record = self._open_checkin(turn)
+        if record is not None:
+            return checkin.prompt_of(record.step)
         question = turn.interview.question
         return question.id if question else render.PLAN_PROMPT
 
@@ -157,7 +171,9 @@ class Coach:
         action = values[0] if values else ""
         if action == render.PLAN_CONFIRM and interview.may_confirm():
             interview.confirm()
-            return [Reply(t(language, "plan.confirmed"), prompt=render.PLAN_PROMPT,
+            scheduled = self.checkins.start_schedule(language, turn.user.id)
+            return [Reply(t(language, "plan.confirmed") + "\n\n" + scheduled,
+                          prompt=render.PLAN_PROMPT,
                           options=render.plan_options(language, confirmed=True))]
         if action.startswith("edit_") and interview.may_trigger(action):
             interview.trigger(action, action.removeprefix("edit_"))
@@ -269,6 +285,50 @@ class Coach:
         document = Document(f"coach-export-{turn.user.id}.json", content)
         exported = Reply(t(turn.language, "export.done"), document=document)
         return [exported, self.current(turn)] if turn.interview.question else [exported]
+
+    # weekly check-ins
+    def _open_checkin(self, turn: Turn) -> CheckinRecord | None:
+        """Return this week's unanswered check-in, when the plan is confirmed."""
+        if turn.interview.state != PLAN_CONFIRMED:
+            return None
+        return self.checkins.open_record(turn.user.id)
+
+    def _checkin_answer(self, turn: Turn, record: CheckinRecord, inbound: Inbound,
+                        skipped: bool) -> list[Reply]:
+        """Take an answer to the open check-in, typed or pressed."""
+        if inbound.choice is not None:
+            if inbound.choice.prompt != checkin.prompt_of(record.step):
+                return [Reply(t(turn.language, "already_answered"), notice=True)]
+            skipped = inbound.choice.values == (checkin.SKIP,)
+        return self.checkins.take(turn.language, record, turn.interview.answers,
+                                  inbound.text, skipped)
+
+    def _command_checkin(self, turn: Turn, _: str) -> list[Reply]:
+        if turn.interview.state != PLAN_CONFIRMED:
+            return [self.current(turn, t(turn.language, "checkin.not_ready"))]
+        return self.checkins.begin(turn.language, turn.user.id, turn.interview.answers,
+                                   "checkin.manual")
+
+    def _command_report(self, turn: Turn, _: str) -> list[Reply]:
+        return self.checkins.report(turn.language, turn.user.id, turn.interview.answers)
+
+    def _command_settings(self, turn: Turn, argument: str) -> list[Reply]:
+        if turn.interview.state != PLAN_CONFIRMED:
+            return [self.current(turn, t(turn.language, "checkin.not_ready"))]
+        return self.checkins.settings(turn.language, turn.user.id, argument)
+
+    def nudge(self, platform: str, platform_user_id: str, reminder: bool) -> list[Reply]:
+        """Return the message that opens (or recalls) this week's check-in; [] if none."""
+        user = storage.load_user(self.db, platform, platform_user_id)
+        if user is None or user.state != PLAN_CONFIRMED:
+            return []
+        record = self.checkins.open_record(user.id)
+        if record is None:
+            return []
+        week = self.checkins.week(user.id)
+        intro = t(user.language, "checkin.reminder" if reminder else "checkin.intro",
+                  week=week)
+        return [self.checkins.ask(user.language, record.step, user.answers, intro, record)]
 
     def language_of(self, platform: str, user_id: str) -> str:
         """Return the language a user reads, the default for an unknown user."""

@@ -195,3 +195,66 @@ def parse_reason(text: str) -> str:
     if words.matches_any(value, words.BAD_REASONS):
         raise InvalidAnswer("problem.bad_reason")
     return value
+
+
+MAX_RESULTS = 100_000
+
+
+def _number_in(text: str) -> float | None:
+    found = re.search(r"-?\d+(?:[.,]\d+)?", text)
+    return float(found.group().replace(",", ".")) if found else None
+
+
+def _network_in(part: str, aliases: dict[str, str]) -> str | None:
+    """Return the network named in `part`, the longest alias first."""
+    for alias in sorted(aliases, key=len, reverse=True):
+        if alias and re.search(rf"(?<![a-z]){re.escape(alias)}(?![a-z])", part):
+            return aliases[alias]
+    return None
+
+
+def parse_split(text: str, aliases: dict[str, str], read) -> dict[str, float] | None:
+    """Return figures per network from "LinkedIn 2, Instagram 1h30", or None when the
+    text names no network. `read` turns each part's figure into a number."""
+    plain = words.normalize(clean_text(text))
+    parts = [p for p in re.split(r"\s*[,;/+\n]\s*|\s+(?:et|and)\s+", plain) if p.strip()]
+    named = [(part, _network_in(part, aliases)) for part in parts]
+    if not any(network for _, network in named):
+        return None
+    split: dict[str, float] = {}
+    for part, network in named:
+        if network is None:
+            raise InvalidAnswer("checkin.problem.which_network", part=part)
+        split[network] = split.get(network, 0.0) + read(part)
+    return split
+
+
+def parse_week_hours(text: str) -> float:
+    """Return the hours of a week: like `parse_hours`, and "0" or "aucune" is allowed."""
+    if words.normalize(clean_text(text)) in words.NOTHING:
+        return 0.0
+    return parse_hours(text)
+
+
+def parse_count(text: str) -> float:
+    """Return a number of results; likes and followers are refused (seeds 001, 002)."""
+    plain = words.normalize(clean_text(text))
+    if words.matches_any(plain, words.VANITY):
+        raise InvalidAnswer("checkin.problem.vanity")
+    if plain in words.NOTHING:
+        return 0.0
+    number = _number_in(plain)
+    if number is None:
+        raise InvalidAnswer("checkin.problem.not_a_count")
+    if number < 0:
+        raise InvalidAnswer("problem.negative")
+    if number > MAX_RESULTS:
+        raise InvalidAnswer("checkin.problem.too_many", max=MAX_RESULTS)
+    return number
+
+
+def parse_revenue(text: str) -> float:
+    """Return the revenue of a week in euros; "0" or "rien" is zero."""
+    if words.normalize(clean_text(text)) in words.NOTHING:
+        return 0.0
+    return parse_amount(text, monthly_allowed=False).yearly

@@ -19,7 +19,13 @@ COMMANDS: dict[str, frozenset[str]] = {
     "language": frozenset({"language", "langue", "lang"}),
     "export": frozenset({"export", "exporter", "mes donnees", "my data"}),
     "delete": frozenset({"delete", "supprimer", "effacer", "delete my data"}),
+    "checkin": frozenset({"checkin", "check-in", "point", "bilan", "faire le point",
+                          "point hebdo"}),
+    "report": frozenset({"report", "rapport", "historique", "history", "mes points"}),
+    "settings": frozenset({"settings", "reglages", "parametres", "preferences"}),
 }
+# Commands that take the rest of the line: "langue en", "reglages jour mardi".
+WITH_ARGUMENT = ("language", "settings")
 
 YES = frozenset({"yes", "y", "oui", "o", "ok", "d'accord", "daccord", "confirmer", "confirm"})
 NO = frozenset({"no", "n", "non", "annuler", "cancel", "stop"})
@@ -93,6 +99,38 @@ def command_of(text: str) -> tuple[str, str] | None:
         if plain in words:
             return name, ""
     head, _, rest = plain.partition(" ")
-    if head in COMMANDS["language"] and rest:
-        return "language", rest.strip()
+    for name in WITH_ARGUMENT:
+        if head in COMMANDS[name] and rest:
+            return name, rest.strip()
     return None
+
+
+# Nothing, in a weekly report: "0", "aucune", "rien".
+NOTHING = frozenset({"0", "aucun", "aucune", "rien", "zero", "none", "nothing", "nada",
+                     "pas une", "pas un", "0 h", "0h", "0 €", "0 euro", "0 euros"})
+
+# Vanity figures that are not results (seeds 001, 002).
+VANITY = (r"\blikes?\b", r"j'?aime", r"\babonne", r"\bfollow", r"\bfans?\b", r"\bvues?\b",
+          r"\bviews?\b", r"\bimpressions?\b", r"\breactions?\b", r"\bpartages?\b",
+          r"\bshares?\b", r"\bcommentaires?\b", r"\bcomments?\b", r"\bcoeurs?\b")
+
+WEEKDAYS: dict[str, int] = {
+    "lundi": 0, "lun": 0, "monday": 0, "mon": 0,
+    "mardi": 1, "mar": 1, "tuesday": 1, "tue": 1,
+    "mercredi": 2, "mer": 2, "wednesday": 2, "wed": 2,
+    "jeudi": 3, "jeu": 3, "thursday": 3, "thu": 3,
+    "vendredi": 4, "ven": 4, "friday": 4, "fri": 4,
+    "samedi": 5, "sam": 5, "saturday": 5, "sat": 5,
+    "dimanche": 6, "dim": 6, "sunday": 6, "sun": 6,
+}
+
+# "reglages jour mardi": the setting named by the first word.
+SETTINGS: dict[str, frozenset[str]] = {
+    "day": frozenset({"jour", "day"}),
+    "time": frozenset({"heure", "time", "hour"}),
+    "timezone": frozenset({"fuseau", "timezone", "tz", "fuseau horaire", "zone"}),
+    "days_off": frozenset({"conges", "off", "jours off", "repos", "days off"}),
+    "pause": frozenset({"pause", "pauser", "suspendre"}),
+    "stop": frozenset({"stop", "arreter", "arret"}),
+    "resume": frozenset({"reprendre", "resume", "relancer", "restart"}),
+}

@@ -32,6 +32,23 @@ def m002_processed_updates(db: Database) -> None:
                                    pk=("platform", "update_id"))
 
 
+@MIGRATIONS()
+def m003_checkins(db: Database) -> None:
+    """Create the weekly check-in schedules and the check-ins, one a user and week."""
+    db["schedules"].create({
+        "user_id": int, "weekday": int, "local_time": str, "timezone": str,
+        "days_off": str, "paused_until": str, "stopped": int, "next_due": str,
+    }, pk="user_id", foreign_keys=[("user_id", "users", "id")], not_null={
+        "weekday", "local_time", "timezone"}, defaults={"days_off": "[]", "stopped": 0})
+    db["schedules"].create_index(["next_due"])
+    db["checkins"].create({
+        "user_id": int, "week": str, "step": str, "sent_at": str, "remind_at": str,
+        "reminded_at": str, "answered_at": str, "hours": float, "hours_split": str,
+        "results": float, "results_split": str, "revenue": float,
+    }, pk=("user_id", "week"), foreign_keys=[("user_id", "users", "id")])
+    db["checkins"].create_index(["remind_at"])
+
+
 def open_database(path: str | None = None) -> Database:
     """Open (or create) the database at `path`, in memory when None, and migrate it."""
     db = Database(path) if path else Database(memory=True)

@@ -80,7 +80,8 @@ def save_user(db: Database, user: UserRecord, previous_answers: dict[str, object
 def delete_user(db: Database, user_id: int) -> None:
     """Remove the user and everything stored about them."""
     with db.atomic():
-        db["answers"].delete_where("user_id = ?", [user_id])
+        for table in ("answers", "checkins", "schedules"):
+            db[table].delete_where("user_id = ?", [user_id])
         db["users"].delete(user_id)
 
 
@@ -89,7 +90,10 @@ def export_user(db: Database, user_id: int) -> dict[str, object]:
     user = db["users"].get(user_id)
     answers = {a["question"]: {"value": json.loads(a["value"]), "updated_at": a["updated_at"]}
                for a in db["answers"].rows_where("user_id = ?", [user_id], order_by="question")}
-    return {"user": user, "answers": answers}
+    schedules = list(db["schedules"].rows_where("user_id = ?", [user_id]))
+    checkins = list(db["checkins"].rows_where("user_id = ?", [user_id], order_by="week"))
+    return {"user": user, "answers": answers,
+            "schedule": schedules[0] if schedules else None, "checkins": checkins}
 
 
 def record_update(db: Database, platform: str, update_id: object) -> bool:

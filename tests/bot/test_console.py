@@ -136,3 +136,31 @@ def test_bad_input_gets_a_reask_not_a_traceback(database):
         console.answer(line, expected)
     console.close()
     assert "Traceback" not in console.output
+
+
+def test_a_checkin_due_while_closed_is_shown_at_start_and_answered(tmp_path):
+    import getpass
+    from datetime import datetime, timedelta, timezone
+
+    from flows.coach import Coach
+    from flows.messages import Choice, Inbound
+    from flows.render import PLAN_CONFIRM, PLAN_PROMPT
+    from storage import checkins
+
+    db = storage.open_database(str(tmp_path / "coach.db"))
+    coach, me = Coach(db, "fr"), getpass.getuser()
+    for answer in FULL_INTERVIEW:
+        coach.handle(Inbound("console", me, text=answer))
+    coach.handle(Inbound("console", me, choice=Choice(PLAN_PROMPT, (PLAN_CONFIRM,))))
+    user_id = storage.load_user(db, "console", me).id
+    schedule, _ = checkins.load_schedule(db, user_id)
+    checkins.save_schedule(db, user_id, schedule,
+                           datetime.now(timezone.utc) - timedelta(seconds=30))
+    console = Console(tmp_path / "coach.db")
+    console.expect("C'est l'heure du point de la semaine")
+    for line, expected in [("3", "se répartissent"), ("passer", "Combien de contacts"),
+                           ("1", "chiffre d'affaires"), ("0", "Graphique enregistré")]:
+        console.type(line)
+        console.expect(expected)
+    assert (tmp_path / "coach-chart.png").read_bytes().startswith(b"\x89PNG")
+    console.close()

@@ -11,8 +11,9 @@ def test_migrations_are_applied_once(tmp_path):
     storage.open_database(path)
     db = storage.open_database(path)
     assert [m.name for m in MIGRATIONS.applied(db)] == ["m001_users_and_answers",
-                                                  "m002_processed_updates"]
-    assert {"users", "answers"} <= set(db.table_names())
+                                                  "m002_processed_updates",
+                                                  "m003_checkins"]
+    assert {"users", "answers", "schedules", "checkins"} <= set(db.table_names())
 
 
 def test_file_database_uses_wal(tmp_path):

@@ -1,0 +1,106 @@
+"""The nudge scheduler: sends due weekly check-ins and their one reminder.
+
+Every round reads what is due from SQLite, so a restart loses nothing. A check-in is
+claimed (recorded with its week, the schedule moved on) before it is sent: a restart
+never sends it twice. If the process dies between the claim and the send, that one
+message is lost, and the next-day reminder, claimed the same way, covers it. A send that
+fails is unclaimed and retried at the next round. A check-in missed during downtime is
+sent once if it is still the same week in the user's time zone, else skipped. Sends go
+one at a time through each platform's rate-limited client (429s are waited out there).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import replace
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from flows.coach import Coach
+from flows.messages import Reply
+from flows.schedule import is_paused, next_due, reminder_due, week_of
+from storage import checkins
+
+logger = logging.getLogger(__name__)
+
+Sender = Callable[[str, list[Reply]], Awaitable[None]]
+INTERVAL = 30.0  # seconds between rounds
+
+
+class Scheduler:
+    """Send due check-ins and reminders through the platforms' senders."""
+
+    def __init__(self, coach: Coach, senders: dict[str, Sender],
+                 interval: float = INTERVAL) -> None:
+        self.coach = coach
+        self.senders = senders
+        self.clock = coach.clock  # the coach and its nudges must agree on the week
+        self.interval = interval
+
+    async def run(self) -> None:
+        """Run rounds until cancelled; a failing round is logged and the next one runs."""
+        while True:
+            try:
+                await self.tick()
+            except Exception:
+                logger.exception("scheduler round failed")
+            await asyncio.sleep(self.interval)
+
+    async def tick(self, only: tuple[str, str] | None = None) -> int:
+        """Send what is due now (for one user if `only`); return how many were sent."""
+        now, sent, platforms = self.clock(), 0, tuple(self.senders)
+        for due in checkins.due_checkins(self.coach.db, now, platforms):
+            if only in (None, (due.platform, due.platform_user_id)):
+                sent += await self._checkin(due, now)
+        for due in checkins.due_reminders(self.coach.db, now, platforms):
+            if only in (None, (due.platform, due.platform_user_id)):
+                sent += await self._reminder(due, now)
+        return sent
+
+    async def _checkin(self, due: checkins.Due, now: datetime) -> int:
+        schedule, db = due.schedule, self.coach.db
+        week, this_week = week_of(due.due, schedule.timezone), week_of(now, schedule.timezone)
+        if is_paused(schedule, now):
+            checkins.skip_checkin(db, due, next_due(schedule, now))
+            return 0
+        if week != this_week:  # missed during downtime: skip to this week's, if any
+            logger.info("user %s: check-in of %s skipped", due.user_id, week)
+            following = next_due(schedule, due.due)
+            while (following is not None and following <= now
+                   and week_of(following, schedule.timezone) != this_week):
+                following = next_due(schedule, following)
+            checkins.skip_checkin(db, due, following)
+            if following is not None and following <= now:
+                return await self._checkin(replace(due, due=following), now)
+            return 0
+        if not checkins.claim_checkin(db, due, week, now, reminder_due(schedule, now),
+                                      next_due(schedule, now)):
+            return 0  # this week's check-in exists already
+        sent = await self._send(due, reminder=False)
+        if sent is False:
+            checkins.unclaim_checkin(db, due.user_id, week, due.due)  # retried next round
+        elif sent:
+            logger.info("user %s: check-in of %s sent", due.user_id, week)
+        return int(bool(sent))
+
+    async def _reminder(self, due: checkins.Due, now: datetime) -> int:
+        if not checkins.claim_reminder(self.coach.db, due.user_id, due.week, now):
+            return 0
+        if due.week != week_of(now, due.schedule.timezone) or is_paused(due.schedule, now):
+            return 0
+        return int(bool(await self._send(due, reminder=True)))
+
+    async def _send(self, due: checkins.Due, reminder: bool) -> bool | None:
+        """Send the nudge: True when sent, False when it failed (logged), None when there
+        is nothing to send (the user is editing their plan, or already answered)."""
+        replies = self.coach.nudge(due.platform, due.platform_user_id, reminder=reminder)
+        if not replies:
+            return None
+        try:
+            await self.senders[due.platform](due.platform_user_id, replies)
+        except Exception:
+            logger.exception("user %s: %s not sent", due.user_id,
+                             "reminder" if reminder else "check-in")
+            return False
+        return True

@@ -1,0 +1,345 @@
+"""The weekly check-in: a few questions, then the verdict and the chart.
+
+Steps: hours (a total, or per network), the split across the plan's networks when
+there are several and no split was given (skippable), the results that match the
+objective (a count, or per network), revenue (skippable). Each step is saved as it is
+answered; the last one produces the verdict. Also `/report` and `/settings`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from babel.dates import get_day_names
+from sqlite_utils import Database
+
+from flows import render
+from flows import vocabulary as words
+from flows.advice import hourly_cost, objective_of
+from flows.chart import chart_png
+from flows.i18n import money, number, t
+from flows.messages import Option, Reply
+from flows.parsing import (InvalidAnswer, parse_count, parse_revenue, parse_split,
+                           parse_week_hours)
+from flows.schedule import Schedule, next_due, week_of
+from flows.verdict import Verdict, judge
+from storage import checkins as store
+from storage.checkins import DONE, CheckinRecord
+
+SKIPPABLE = ("split", "revenue")
+SKIP = "skip"
+REPORT_WEEKS = 8
+
+
+def prompt_of(step: str) -> str:
+    """Return the prompt id of a check-in step, carried back by its buttons."""
+    return f"checkin_{step}"
+
+
+def result_name(language: str, answers: dict) -> str:
+    """Return what counts as a result for the user's objective ("contacts ou devis")."""
+    return t(language, f"checkin.result.{objective_of(answers) or 'other'}")
+
+
+def network_names(language: str, networks: list[str]) -> str:
+    return ", ".join(t(language, render.option_key("networks", n)) for n in networks)
+
+
+def day_name(language: str, weekday: int) -> str:
+    return get_day_names("wide", locale=language)[weekday]
+
+
+def _fmt(language: str, value: object) -> str:
+    if value is None:
+        return "—"
+    return number(language, float(value))
+
+
+class CheckinDesk:
+    """Check-ins, reports and settings for one database."""
+
+    def __init__(self, db: Database, default_timezone: str, clock) -> None:
+        self.db = db
+        self.default_timezone = default_timezone
+        self.clock = clock
+
+    # schedule
+    def schedule_of(self, user_id: int) -> tuple[Schedule, datetime | None]:
+        stored = store.load_schedule(self.db, user_id)
+        return stored if stored else (Schedule(timezone=self.default_timezone), None)
+
+    def start_schedule(self, language: str, user_id: int) -> str:
+        """Schedule weekly check-ins after the plan is confirmed; return the sentence."""
+        schedule, due = self.schedule_of(user_id)
+        if due is None and not schedule.stopped:
+            store.save_schedule(self.db, user_id, schedule, next_due(schedule, self.clock()))
+        return self.schedule_sentence(language, schedule)
+
+    def schedule_sentence(self, language: str, schedule: Schedule) -> str:
+        text = t(language, "checkin.scheduled", day=day_name(language, schedule.weekday),
+                 time=schedule.at.strftime("%H:%M"), timezone=schedule.timezone)
+        if schedule.stopped:
+            text += " " + t(language, "settings.stopped")
+        elif schedule.paused_until:
+            text += " " + t(language, "settings.paused", date=schedule.paused_until.isoformat())
+        return text
+
+    def week(self, user_id: int) -> str:
+        schedule, _ = self.schedule_of(user_id)
+        return week_of(self.clock(), schedule.timezone)
+
+    # the conversation
+    def open_record(self, user_id: int) -> CheckinRecord | None:
+        """Return this week's check-in when it waits for an answer."""
+        record = store.load_checkin(self.db, user_id, self.week(user_id))
+        return record if record and record.open else None
+
+    def begin(self, language: str, user_id: int, answers: dict, intro: str) -> list[Reply]:
+        """Open this week's check-in and ask the first question."""
+        week = self.week(user_id)
+        store.open_checkin(self.db, user_id, week, self.clock())
+        return [self.ask(language, "hours", answers, t(language, intro, week=week))]
+
+    def ask(self, language: str, step: str, answers: dict, before: str | None = None,
+            record: CheckinRecord | None = None) -> Reply:
+        """Return the question of a step, after an optional paragraph."""
+        networks = answers.get("networks") or []
+        params = {"result": result_name(language, answers),
+                  "networks": network_names(language, networks),
+                  "example": self.example(language, networks),
+                  "hours": _fmt(language, record.hours if record else None)}
+        text = t(language, f"checkin.ask.{step}", **params)
+        if step in ("hours", "results") and len(networks) > 1:
+            text += " " + t(language, "checkin.hint.split", example=params["example"])
+        if before:
+            text = f"{before}\n\n{text}"
+        options = (Option(SKIP, t(language, "option.skip")),) if step in SKIPPABLE else ()
+        return Reply(text, prompt=prompt_of(step), options=options)
+
+    @staticmethod
+    def example(language: str, networks: list[str]) -> str:
+        names = [t(language, render.option_key("networks", n)) for n in networks[:2]]
+        return ", ".join(f"{name} {n}" for name, n in zip(names, ("2", "1")))
+
+    def take(self, language: str, record: CheckinRecord, answers: dict, text: str | None,
+             skipped: bool) -> list[Reply]:
+        """Take the answer to the current step; re-ask kindly when it is not understood."""
+        step = record.step
+        try:
+            if skipped and step not in SKIPPABLE:
+                raise InvalidAnswer("checkin.problem.cannot_skip")
+            updated = record if skipped else self.read(step, record, answers, text or "")
+        except InvalidAnswer as problem:
+            params = {"result": result_name(language, answers), **problem.params}
+            return [self.ask(language, step, answers, t(language, problem.key, **params),
+                             record)]
+        updated = replace(updated, step=self.next_step(step, updated, answers))
+        store.save_checkin(self.db, updated, self.clock())
+        if updated.step != DONE:
+            return [self.ask(language, updated.step, answers, record=updated)]
+        return self.verdict_replies(language, record.user_id, answers)
+
+    @staticmethod
+    def read(step: str, record: CheckinRecord, answers: dict, text: str) -> CheckinRecord:
+        """Return the record with one step's answer read from `text`."""
+        aliases = render.aliases("networks")
+        if step == "hours" or step == "split":
+            split = parse_split(text, aliases, parse_week_hours)
+            if split is not None:
+                return replace(record, hours=sum(split.values()) if step == "hours"
+                               else record.hours, hours_split=split)
+            if step == "split":
+                raise InvalidAnswer("checkin.problem.no_split")
+            return replace(record, hours=parse_week_hours(text), hours_split=None)
+        if step == "results":
+            split = parse_split(text, aliases, parse_count)
+            if split is not None:
+                return replace(record, results=sum(split.values()), results_split=split)
+            return replace(record, results=parse_count(text), results_split=None)
+        return replace(record, revenue=parse_revenue(text))
+
+    @staticmethod
+    def next_step(step: str, record: CheckinRecord, answers: dict) -> str:
+        several = len(answers.get("networks") or []) > 1
+        if step == "hours":
+            return "split" if several and record.hours and not record.hours_split else "results"
+        return {"split": "results", "results": "revenue", "revenue": DONE}[step]
+
+    # verdict and report
+    def verdict_replies(self, language: str, user_id: int, answers: dict) -> list[Reply]:
+        """Return the verdict on this week, its figures, the next step and the chart."""
+        history = store.history(self.db, user_id)
+        verdict = judge(answers, history)
+        text = "\n\n".join([self.verdict_text(language, verdict, answers),
+                            self.figures_text(language, verdict, answers),
+                            "👉 " + self.next_text(language, verdict)])
+        image = chart_png(history[-REPORT_WEEKS:], self.chart_labels(language))
+        if verdict.key == "no_results":  # offer to review the strategy, answers kept
+            return [Reply(text, image=image),
+                    Reply(t(language, "checkin.review"), prompt=render.PLAN_PROMPT,
+                          options=render.plan_options(language, confirmed=True))]
+        return [Reply(text, image=image)]
+
+    @staticmethod
+    def verdict_text(language: str, verdict: Verdict, answers: dict) -> str:
+        p = verdict.params
+        return t(language, f"verdict.{verdict.key}", hours=_fmt(language, p["hours"]),
+                 planned_hours=_fmt(language, p["planned_hours"]),
+                 pace=_fmt(language, p.get("pace")), target=_fmt(language, p["target"]),
+                 dry_weeks=p.get("dry_weeks", 0))
+
+    @staticmethod
+    def figures_text(language: str, verdict: Verdict, answers: dict) -> str:
+        p = verdict.params
+        lines = [t(language, "checkin.figures.week", hours=_fmt(language, p["hours"]),
+                   results=_fmt(language, p["results"]), result=result_name(language, answers),
+                   cost=money(language, p["cost"]),
+                   hourly=money(language, hourly_cost(answers)))]
+        if p["cost_per_result"] is not None:
+            lines.append(t(language, "checkin.figures.per_result",
+                           cost=money(language, p["cost_per_result"]),
+                           hours=_fmt(language, p["hours_per_result"])))
+        if p["revenue"]:
+            lines.append(t(language, "checkin.figures.revenue",
+                           revenue=money(language, p["revenue"]),
+                           cost=money(language, p["cost"])))
+        if p["weeks"] > 1:
+            per = p["recent_cost_per_result"]
+            lines.append(t(language, "checkin.figures.recent", weeks=p["weeks"],
+                           hours=_fmt(language, p["recent_hours"]),
+                           results=_fmt(language, p["recent_results"]),
+                           per_result=money(language, per) if per is not None else "—"))
+        return "\n".join(lines)
+
+    @staticmethod
+    def next_text(language: str, verdict: Verdict) -> str:
+        p = verdict.params
+        return t(language, f"next.{verdict.next_step}",
+                 planned_hours=_fmt(language, p["planned_hours"]),
+                 best=network_names(language, [p["best"]]) if p.get("best") else "",
+                 others=network_names(language, p.get("others") or []))
+
+    @staticmethod
+    def chart_labels(language: str) -> dict[str, str]:
+        return {key: t(language, f"chart.{key}") for key in ("hours", "results", "week",
+                                                             "title")}
+
+    def report(self, language: str, user_id: int, answers: dict) -> list[Reply]:
+        """Return the history of check-ins with the chart."""
+        history = store.history(self.db, user_id, REPORT_WEEKS)
+        if not history:
+            return [Reply(t(language, "report.empty"))]
+        lines = [t(language, "report.title", weeks=len(history))]
+        for week in history:
+            cost = week.hours * hourly_cost(answers)
+            lines.append(t(language, "report.line", week=week.week,
+                           hours=_fmt(language, week.hours),
+                           results=_fmt(language, week.results), cost=money(language, cost)))
+        lines.append(self.verdict_text(language, judge(answers, history), answers))
+        return [Reply("\n".join(lines),
+                      image=chart_png(history, self.chart_labels(language)))]
+
+    # settings
+    def settings(self, language: str, user_id: int, argument: str) -> list[Reply]:
+        """Show the check-in settings, or change one: "jour mardi", "pause 2026-12-24"."""
+        schedule, _ = self.schedule_of(user_id)
+        if not argument:
+            return [Reply(self.settings_text(language, schedule))]
+        head, _, rest = words.normalize(argument).partition(" ")
+        name = next((n for n, names in words.SETTINGS.items() if head in names), None)
+        try:
+            if name is None:
+                raise InvalidAnswer("settings.unknown")
+            changed = self.change(schedule, name, rest.strip())
+        except InvalidAnswer as problem:
+            text = t(language, problem.key, **problem.params)
+            return [Reply(text + "\n\n" + self.settings_text(language, schedule))]
+        due = next_due(changed, self.clock())
+        store.save_schedule(self.db, user_id, changed, due)
+        return [Reply(t(language, "settings.saved") + "\n\n" +
+                      self.settings_text(language, changed))]
+
+    def settings_text(self, language: str, schedule: Schedule) -> str:
+        days_off = ", ".join(day_name(language, d) for d in sorted(schedule.days_off))
+        return "\n".join([self.schedule_sentence(language, schedule),
+                          t(language, "settings.days_off",
+                            days=days_off or t(language, "settings.none")),
+                          t(language, "settings.help")])
+
+    def change(self, schedule: Schedule, name: str, value: str) -> Schedule:
+        """Return the schedule with one setting changed, or raise InvalidAnswer."""
+        if name == "stop":
+            return replace(schedule, stopped=True)
+        if name == "resume":
+            return replace(schedule, stopped=False, paused_until=None)
+        if name == "day":
+            day = words.WEEKDAYS.get(value)
+            if day is None:
+                raise InvalidAnswer("settings.bad_day")
+            if day in schedule.days_off:
+                raise InvalidAnswer("settings.day_is_off")
+            return replace(schedule, weekday=day)
+        if name == "time":
+            return replace(schedule, at=parse_time(value))
+        if name == "timezone":
+            return replace(schedule, timezone=parse_timezone(value))
+        if name == "days_off":
+            days = frozenset() if value in words.NOTHING else parse_days(value)
+            if schedule.weekday in days:
+                raise InvalidAnswer("settings.day_is_off")
+            return replace(schedule, days_off=days)
+        today = self.clock().astimezone(ZoneInfo(schedule.timezone)).date()
+        return replace(schedule, paused_until=parse_date(value, today), stopped=False)
+
+
+def parse_time(text: str) -> time:
+    """Return a time of day from "9:00", "9h", "8h30", "18.15"."""
+    found = re.fullmatch(r"(\d{1,2})\s*(?:[:h.]\s*(\d{2})?)?\s*(?:h)?", text.strip())
+    if not found or int(found.group(1)) > 23 or int(found.group(2) or 0) > 59:
+        raise InvalidAnswer("settings.bad_time")
+    return time(int(found.group(1)), int(found.group(2) or 0))
+
+
+def parse_timezone(text: str) -> str:
+    """Return an IANA time zone from "America/Montreal" or a city name ("montreal")."""
+    wanted = text.strip().replace(" ", "_").lower()
+    zones = {z.lower(): z for z in available_timezones()}
+    zone = zones.get(wanted) or next((z for k, z in sorted(zones.items())
+                                      if k.rsplit("/", 1)[-1] == wanted), None)
+    if zone is None:
+        raise InvalidAnswer("settings.bad_timezone")
+    try:
+        ZoneInfo(zone)
+    except ZoneInfoNotFoundError:  # pragma: no cover - listed zones exist
+        raise InvalidAnswer("settings.bad_timezone") from None
+    return zone
+
+
+def parse_days(text: str) -> frozenset[int]:
+    """Return weekdays from "samedi dimanche" or "sat, sun"."""
+    names = [n for n in re.split(r"[\s,;/]+|\bet\b|\band\b", text) if n]
+    days = [words.WEEKDAYS.get(n) for n in names]
+    if not days or None in days:
+        raise InvalidAnswer("settings.bad_day")
+    return frozenset(days)
+
+
+def parse_date(text: str, today: date) -> date:
+    """Return a date from "2026-12-31", "31/12/2026" or "31/12" (the next one)."""
+    text = text.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text)
+        found = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}))?", text)
+        if found:
+            day, month, year = found.groups()
+            chosen = date(int(year or today.year), int(month), int(day))
+            if not year and chosen < today:
+                chosen = chosen.replace(year=today.year + 1)
+            return chosen
+    except ValueError:
+        pass
+    raise InvalidAnswer("settings.bad_date")

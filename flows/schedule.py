@@ -1,0 +1,81 @@
+"""Weekly check-in arithmetic: local day and time in a time zone, instants in UTC.
+
+Every instant is an aware UTC datetime; a user's week is the ISO week of their local
+date. A local time that does not exist (in the spring-forward hour) moves forward by
+the jump; a time that happens twice (autumn) means the first one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+UTC = timezone.utc
+DEFAULT_DAY = 0  # Monday
+DEFAULT_TIME = time(9, 0)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When a user wants their weekly check-in."""
+
+    weekday: int = DEFAULT_DAY  # 0 = Monday ... 6 = Sunday
+    at: time = DEFAULT_TIME
+    timezone: str = "Europe/Paris"
+    days_off: frozenset[int] = field(default_factory=frozenset)
+    paused_until: date | None = None  # no check-in before this local date
+    stopped: bool = False
+
+
+def local_instant(day: date, at: time, tz: str) -> datetime:
+    """Return the UTC instant of wall-clock `at` on local `day` in `tz`.
+
+    PEP 495 rules: a time in the spring-forward gap is read with the offset before the
+    jump (9:30 that does not exist becomes 10:30); a repeated autumn time is the first.
+    """
+    return datetime.combine(day, at, tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
+def next_due(schedule: Schedule, after: datetime) -> datetime | None:
+    """Return the first check-in instant strictly after `after`, or None if stopped."""
+    if schedule.stopped:
+        return None
+    zone = ZoneInfo(schedule.timezone)
+    today = after.astimezone(zone).date()
+    start = max(today, schedule.paused_until) if schedule.paused_until else today
+    for offset in range(0, 8 * 7):
+        day = start + timedelta(days=offset)
+        if day.weekday() != schedule.weekday:
+            continue
+        instant = local_instant(day, schedule.at, schedule.timezone)
+        if instant > after:
+            return instant
+    return None  # pragma: no cover - a weekday always comes back within two weeks
+
+
+def week_of(instant: datetime, tz: str) -> str:
+    """Return the user's ISO week of an instant, like "2026-W48"."""
+    year, week, _ = instant.astimezone(ZoneInfo(tz)).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def reminder_due(schedule: Schedule, sent: datetime) -> datetime | None:
+    """Return when to remind about a check-in sent at `sent`: the next day that is not a
+    day off, at the check-in time, still in the same week; None when there is none."""
+    zone = ZoneInfo(schedule.timezone)
+    sent_day = sent.astimezone(zone).date()
+    for offset in range(1, 7):
+        day = sent_day + timedelta(days=offset)
+        if day.isocalendar()[:2] != sent_day.isocalendar()[:2]:
+            return None
+        if day.weekday() not in schedule.days_off:
+            return local_instant(day, schedule.at, schedule.timezone)
+    return None
+
+
+def is_paused(schedule: Schedule, now: datetime) -> bool:
+    """Return True while the user has paused check-ins."""
+    if schedule.paused_until is None:
+        return False
+    return now.astimezone(ZoneInfo(schedule.timezone)).date() < schedule.paused_until

@@ -1,0 +1,198 @@
+"""Check-in schedules and weekly check-ins: what is due, what was sent, what was answered.
+
+A check-in is claimed (its row inserted, the schedule moved to the next week) in one
+transaction before it is sent, so a restart never sends it twice. The next-day reminder
+is claimed the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlite_utils import Database
+
+from flows.schedule import Schedule
+from flows.verdict import WeekReport
+
+DONE = "done"
+
+
+@dataclass
+class CheckinRecord:
+    """One user's check-in for one week, as stored."""
+
+    user_id: int
+    week: str
+    step: str | None
+    hours: float | None = None
+    hours_split: dict | None = None
+    results: float | None = None
+    results_split: dict | None = None
+    revenue: float | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.step not in (None, DONE)
+
+
+def _iso(instant: datetime | None) -> str | None:
+    return instant.isoformat() if instant else None
+
+
+def _schedule_row(user_id: int, schedule: Schedule, next_due: datetime | None) -> dict:
+    return {"user_id": user_id, "weekday": schedule.weekday,
+            "local_time": schedule.at.strftime("%H:%M"), "timezone": schedule.timezone,
+            "days_off": json.dumps(sorted(schedule.days_off)),
+            "paused_until": schedule.paused_until.isoformat() if schedule.paused_until else None,
+            "stopped": int(schedule.stopped), "next_due": _iso(next_due)}
+
+
+def _schedule(row: dict) -> Schedule:
+    return Schedule(weekday=row["weekday"], at=time.fromisoformat(row["local_time"]),
+                    timezone=row["timezone"], days_off=frozenset(json.loads(row["days_off"])),
+                    paused_until=date.fromisoformat(row["paused_until"])
+                    if row["paused_until"] else None, stopped=bool(row["stopped"]))
+
+
+def save_schedule(db: Database, user_id: int, schedule: Schedule,
+                  next_due: datetime | None) -> None:
+    """Store (or replace) a user's schedule and when their next check-in is due."""
+    with db.atomic():
+        db["schedules"].upsert(_schedule_row(user_id, schedule, next_due), pk="user_id")
+
+
+def load_schedule(db: Database, user_id: int) -> tuple[Schedule, datetime | None] | None:
+    """Return a user's schedule and next due instant, or None if they have none."""
+    rows = list(db["schedules"].rows_where("user_id = ?", [user_id]))
+    if not rows:
+        return None
+    due = rows[0]["next_due"]
+    return _schedule(rows[0]), datetime.fromisoformat(due) if due else None
+
+
+@dataclass(frozen=True)
+class Due:
+    """A check-in or reminder to send: to whom, on which platform, for which week."""
+
+    user_id: int
+    platform: str
+    platform_user_id: str
+    schedule: Schedule
+    due: datetime
+    week: str | None = None
+
+
+def _on(platforms: tuple[str, ...]) -> str:
+    return "u.platform IN (" + ", ".join("?" * len(platforms)) + ")"
+
+
+def due_checkins(db: Database, now: datetime, platforms: tuple[str, ...],
+                 limit: int = 500) -> list[Due]:
+    """Return the schedules on `platforms` whose next check-in is due, oldest first."""
+    rows = db.query(
+        "SELECT s.*, u.platform, u.platform_user_id FROM schedules s "
+        "JOIN users u ON u.id = s.user_id WHERE s.stopped = 0 AND s.next_due IS NOT NULL "
+        f"AND s.next_due <= ? AND {_on(platforms)} ORDER BY s.next_due LIMIT ?",
+        [now.isoformat(), *platforms, limit])
+    return [Due(r["user_id"], r["platform"], r["platform_user_id"], _schedule(r),
+                datetime.fromisoformat(r["next_due"])) for r in rows]
+
+
+def claim_checkin(db: Database, due: Due, week: str, now: datetime,
+                  remind_at: datetime | None, next_due: datetime | None) -> bool:
+    """Record the check-in of `week` as sent and move the schedule on, atomically.
+
+    Return False when that week's check-in already exists (sent before a restart, or
+    opened by the user): the schedule still moves on, nothing is to be sent.
+    """
+    with db.atomic():
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO checkins (user_id, week, step, sent_at, remind_at) "
+            "VALUES (?, ?, 'hours', ?, ?)", [due.user_id, week, _iso(now), _iso(remind_at)])
+        db.execute("UPDATE schedules SET next_due = ? WHERE user_id = ? AND next_due = ?",
+                   [_iso(next_due), due.user_id, due.due.isoformat()])
+    return cursor.rowcount == 1
+
+
+def skip_checkin(db: Database, due: Due, next_due: datetime | None) -> None:
+    """Move a schedule past a check-in that is not to be sent (paused, week over)."""
+    with db.atomic():
+        db.execute("UPDATE schedules SET next_due = ? WHERE user_id = ? AND next_due = ?",
+                   [_iso(next_due), due.user_id, due.due.isoformat()])
+
+
+def unclaim_checkin(db: Database, user_id: int, week: str, due: datetime) -> None:
+    """Undo a claim whose message could not be sent, so the next round sends it."""
+    with db.atomic():
+        db.execute("DELETE FROM checkins WHERE user_id = ? AND week = ? AND step = 'hours' "
+                   "AND hours IS NULL", [user_id, week])
+        db.execute("UPDATE schedules SET next_due = ? WHERE user_id = ?",
+                   [due.isoformat(), user_id])
+
+
+def due_reminders(db: Database, now: datetime, platforms: tuple[str, ...],
+                  limit: int = 500) -> list[Due]:
+    """Return unanswered check-ins on `platforms` whose one reminder is due at `now`."""
+    rows = db.query(
+        "SELECT c.user_id, c.week, c.remind_at, u.platform, u.platform_user_id, s.* "
+        "FROM checkins c JOIN users u ON u.id = c.user_id "
+        "JOIN schedules s ON s.user_id = c.user_id "
+        "WHERE c.reminded_at IS NULL AND c.remind_at IS NOT NULL AND c.remind_at <= ? "
+        f"AND c.step != ? AND s.stopped = 0 AND {_on(platforms)} ORDER BY c.remind_at "
+        "LIMIT ?", [now.isoformat(), DONE, *platforms, limit])
+    return [Due(r["user_id"], r["platform"], r["platform_user_id"], _schedule(r),
+                datetime.fromisoformat(r["remind_at"]), r["week"]) for r in rows]
+
+
+def claim_reminder(db: Database, user_id: int, week: str, now: datetime) -> bool:
+    """Record the reminder of a check-in as sent; False if it already was."""
+    with db.atomic():
+        cursor = db.execute("UPDATE checkins SET reminded_at = ? WHERE user_id = ? AND "
+                            "week = ? AND reminded_at IS NULL", [_iso(now), user_id, week])
+    return cursor.rowcount == 1
+
+
+def _checkin(row: dict) -> CheckinRecord:
+    def loads(value):
+        return json.loads(value) if value else None
+    return CheckinRecord(row["user_id"], row["week"], row["step"], row["hours"],
+                         loads(row["hours_split"]), row["results"],
+                         loads(row["results_split"]), row["revenue"])
+
+
+def load_checkin(db: Database, user_id: int, week: str) -> CheckinRecord | None:
+    """Return a user's check-in of `week`, or None."""
+    rows = list(db["checkins"].rows_where("user_id = ? AND week = ?", [user_id, week]))
+    return _checkin(rows[0]) if rows else None
+
+
+def open_checkin(db: Database, user_id: int, week: str, now: datetime) -> None:
+    """Open (or reopen, to correct it) the user's check-in of `week` at its first step."""
+    with db.atomic():
+        db.execute("INSERT INTO checkins (user_id, week, step, sent_at) VALUES (?, ?, "
+                   "'hours', ?) ON CONFLICT (user_id, week) DO UPDATE SET step = 'hours'",
+                   [user_id, week, _iso(now)])
+
+
+def save_checkin(db: Database, record: CheckinRecord, now: datetime) -> None:
+    """Save one step of a check-in: its figures and the next step, in one statement."""
+    def dumps(value):
+        return json.dumps(value) if value else None
+    with db.atomic():
+        db["checkins"].update((record.user_id, record.week), {
+            "step": record.step, "hours": record.hours, "hours_split": dumps(record.hours_split),
+            "results": record.results, "results_split": dumps(record.results_split),
+            "revenue": record.revenue,
+            "answered_at": _iso(now) if record.step == DONE else None})
+
+
+def history(db: Database, user_id: int, weeks: int = 12) -> list[WeekReport]:
+    """Return the user's answered weeks, oldest first, at most the last `weeks`."""
+    rows = list(db.query(
+        "SELECT * FROM checkins WHERE user_id = ? AND step = ? AND hours IS NOT NULL "
+        "ORDER BY week DESC LIMIT ?", [user_id, DONE, weeks]))
+    return [WeekReport(r["week"], r["hours"], r["results"] or 0.0, r["revenue"],
+                       json.loads(r["hours_split"] or "{}"),
+                       json.loads(r["results_split"] or "{}")) for r in reversed(rows)]
