@@ -10,6 +10,7 @@ once; one user's requests run in order, different users' concurrently.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
@@ -18,6 +19,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import time as clock_time, timedelta
 
 from aiohttp import web
 from slack_bolt import BoltResponse
@@ -37,9 +39,14 @@ from bot.config import Settings
 from bot.ordering import KeyedLocks
 from bot.scheduler import Sender
 from bot.text import split_text
+from flows import vocabulary as words
+from flows.checkin import day_name
 from flows.coach import Coach
-from flows.i18n import t
+from flows.i18n import number, t
 from flows.messages import Choice, Inbound, Reply
+from flows.schedule import Schedule, next_due, week_of
+from flows.verdict import WeekReport
+from storage import digests
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +55,11 @@ EVENTS_PATH = "/slack/events"
 SECTION_LIMIT = 3000  # characters in a section block's text
 MAX_SECTIONS = 45  # a message holds at most 50 blocks; keep room for the options
 CHECKBOX_LIMIT = 10  # options in one checkboxes element
-BOT_SCOPES = ("commands", "chat:write", "im:history", "im:write", "users:read",
-              "files:write")
+BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "im:history", "im:write",
+              "users:read", "files:write")
+DIGEST_AT = clock_time(10, 0)  # Mondays, in COACH_TIMEZONE, about the week just finished
+DIGEST_INTERVAL = 30.0  # seconds between looks for due digests
+CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|[^>]*)?>")
 STATE_LIFETIME = 600  # seconds an OAuth state stays valid
 
 
@@ -199,9 +209,14 @@ class SlackAdapter:
         """Handle `/coach [text]`: answer where it was typed, carry on in the DM."""
         await ack()
         key = user_key(context)
+        raw = (command.get("text") or "").strip()
+        if words.normalize(raw).split(" ")[0] in words.DIGEST:
+            await respond(text=self.digest_command(raw, command, context),
+                          response_type="ephemeral")
+            return
         async with self._locks.hold(key):
             channel = await self.dm_channel(client, context.user_id, key)
-            text = unescape(command.get("text") or "").strip() or "start"
+            text = unescape(raw) or "start"
             replies = await self.handle(client, context, text=text)
             if command.get("channel_id") != channel:
                 language = self.coach.language_of(PLATFORM, key)
@@ -277,17 +292,56 @@ class SlackAdapter:
     async def deliver(self, app: AsyncApp, key: str, replies: list[Reply]) -> None:
         """Send a nudge the member did not ask for, in the app's DM with them."""
         team, _, user = key.partition(":")
-        client = app.client
-        if app.installation_store is not None:  # many workspaces: that team's bot token
-            bot = await app.installation_store.async_find_bot(enterprise_id=None,
-                                                              team_id=team)
-            if bot is None:
-                raise LookupError(f"the app is not installed in {team}")
-            client = AsyncWebClient(token=bot.bot_token, base_url=app.client.base_url,
-                                    retry_handlers=app.client.retry_handlers)
+        client = await client_for(app, team)
         async with self._locks.hold(key):
             channel = await self.dm_channel(client, user, key)
             await self.send(client, channel, key, replies)
+
+    # the team digest
+    def digest_command(self, raw: str, command: dict, context: AsyncBoltContext) -> str:
+        """Set the digest channel, stop it, or share (or not) one's line; return the answer."""
+        key, db = user_key(context), self.coach.db
+        language = self.coach.language_of(PLATFORM, key)
+        rest = words.normalize(raw).partition(" ")[2].strip()
+        if rest in words.DIGEST_STOP:
+            digests.stop_digest(db, context.team_id)
+            return t(language, "digest.stopped")
+        if rest in words.DIGEST_JOIN or rest in words.DIGEST_LEAVE:
+            user = storage.load_user(db, PLATFORM, key)
+            if user is None:
+                return t(language, "digest.no_user")
+            digests.set_member(db, user.id, rest in words.DIGEST_JOIN)
+            return t(language, "digest.joined" if rest in words.DIGEST_JOIN else "digest.left")
+        found = CHANNEL.search(raw)
+        channel = found.group(1) if found else command.get("channel_id", "")
+        if not channel.startswith(("C", "G")):
+            return t(language, "digest.pick_channel")
+        zone = self.coach.checkins.default_timezone
+        due = next_due(Schedule(weekday=0, at=DIGEST_AT, timezone=zone), self.coach.clock())
+        digests.set_digest(db, context.team_id, channel, zone, due, context.user_id)
+        return t(language, "digest.set", channel=f"<#{channel}>",
+                 day=day_name(language, 0), time=DIGEST_AT.strftime("%H:%M"))
+
+    async def post_due_digests(self, app: AsyncApp) -> int:
+        """Post every due team digest about the week just finished; return how many."""
+        db, now, posted = self.coach.db, self.coach.clock(), 0
+        language = self.coach.default_language
+        for digest in digests.due_digests(db, now):
+            schedule = Schedule(weekday=0, at=DIGEST_AT, timezone=digest.timezone)
+            if not digests.claim_digest(db, digest, next_due(schedule, now)):
+                continue
+            week = week_of(digest.due - timedelta(days=7), digest.timezone)
+            shared = digests.shared_week(db, PLATFORM, digest.team, week)
+            if not shared:
+                continue  # nobody shared a check-in: nothing to post
+            try:
+                client = await client_for(app, digest.team)
+                await client.chat_postMessage(channel=digest.channel,
+                                              text=digest_text(language, week, shared))
+                posted += 1
+            except (SlackApiError, LookupError):
+                logger.exception("team %s: digest not posted", digest.team)
+        return posted
 
     # talking to the coach and to Slack
     async def handle(self, client: AsyncWebClient, context: AsyncBoltContext,
@@ -334,6 +388,39 @@ class SlackAdapter:
                                              filename="chart.png", title="chart.png")
 
 
+async def client_for(app: AsyncApp, team: str) -> AsyncWebClient:
+    """Return a Web API client with the bot token of `team`."""
+    if app.installation_store is None:  # one workspace: the configured token
+        return app.client
+    bot = await app.installation_store.async_find_bot(enterprise_id=None, team_id=team)
+    if bot is None:
+        raise LookupError(f"the app is not installed in {team}")
+    return AsyncWebClient(token=bot.bot_token, base_url=app.client.base_url,
+                          retry_handlers=app.client.retry_handlers)
+
+
+def digest_text(language: str, week: str, shared: list[tuple[str, WeekReport]]) -> str:
+    """Return the team digest: the sharing members' totals, then a line each."""
+    hours = sum(report.hours for _, report in shared)
+    results = sum(report.results for _, report in shared)
+    lines = [t(language, "digest.title", week=week, hours=number(language, hours),
+               results=number(language, results), members=len(shared))]
+    lines += [t(language, "digest.line", name=f"<@{user}>",
+                hours=number(language, report.hours),
+                results=number(language, report.results)) for user, report in shared]
+    return "\n".join(lines)
+
+
+async def digest_loop(adapter: SlackAdapter, app: AsyncApp) -> None:
+    """Post due digests every DIGEST_INTERVAL seconds until cancelled."""
+    while True:
+        try:
+            await adapter.post_due_digests(app)
+        except Exception:
+            logger.exception("digest round failed")
+        await asyncio.sleep(DIGEST_INTERVAL)
+
+
 def build_app(settings: Settings, coach: Coach,
               adapter: SlackAdapter | None = None) -> AsyncApp:
     """Return the bolt app wired to the coach: one workspace, or many through OAuth."""
@@ -366,12 +453,23 @@ async def running(settings: Settings, coach: Coach) -> AsyncIterator[Sender]:
 
     async def send(key: str, replies: list[Reply]) -> None:
         await adapter.deliver(app, key, replies)
+    digesting = asyncio.create_task(digest_loop(adapter, app))
+    try:
+        async with _serving(settings, app):
+            yield send
+    finally:
+        digesting.cancel()
+
+
+@asynccontextmanager
+async def _serving(settings: Settings, app: AsyncApp) -> AsyncIterator[None]:
+    """Receive Slack's requests: Socket Mode with an app token, else HTTP on PORT."""
     if settings.slack_app_token:
         handler = AsyncSocketModeHandler(app, settings.slack_app_token)
         await handler.connect_async()
         logger.info("slack: socket mode connected")
         try:
-            yield send
+            yield
         finally:
             await handler.close_async()
         return
@@ -380,6 +478,6 @@ async def running(settings: Settings, coach: Coach) -> AsyncIterator[Sender]:
     await web.TCPSite(runner, "0.0.0.0", settings.port).start()
     logger.info("slack: listening on port %s at %s", settings.port, EVENTS_PATH)
     try:
-        yield send
+        yield
     finally:
         await runner.cleanup()

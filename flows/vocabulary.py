@@ -134,3 +134,9 @@ SETTINGS: dict[str, frozenset[str]] = {
     "stop": frozenset({"stop", "arreter", "arret"}),
     "resume": frozenset({"reprendre", "resume", "relancer", "restart"}),
 }
+
+# Slack's "/coach digest ...": the weekly team digest in a channel.
+DIGEST = frozenset({"digest", "equipe", "resume d'equipe"})
+DIGEST_JOIN = frozenset({"oui", "yes", "on", "rejoindre", "join", "partager", "share"})
+DIGEST_LEAVE = frozenset({"non", "no", "quitter", "leave", "ne plus partager"})
+DIGEST_STOP = frozenset({"stop", "off", "arreter", "supprimer"})

@@ -49,6 +49,15 @@ def m003_checkins(db: Database) -> None:
     db["checkins"].create_index(["remind_at"])
 
 
+@MIGRATIONS()
+def m004_team_digests(db: Database) -> None:
+    """Create Slack team digests (one channel a workspace) and the members who opt in."""
+    db["digests"].create({"team": str, "channel": str, "timezone": str, "next_due": str,
+                          "set_by": str}, pk="team", not_null={"channel", "timezone"})
+    db["digest_members"].create({"user_id": int}, pk="user_id",
+                                foreign_keys=[("user_id", "users", "id")])
+
+
 def open_database(path: str | None = None) -> Database:
     """Open (or create) the database at `path`, in memory when None, and migrate it."""
     db = Database(path) if path else Database(memory=True)

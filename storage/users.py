@@ -80,7 +80,7 @@ def save_user(db: Database, user: UserRecord, previous_answers: dict[str, object
 def delete_user(db: Database, user_id: int) -> None:
     """Remove the user and everything stored about them."""
     with db.atomic():
-        for table in ("answers", "checkins", "schedules"):
+        for table in ("answers", "checkins", "schedules", "digest_members"):
             db[table].delete_where("user_id = ?", [user_id])
         db["users"].delete(user_id)
 

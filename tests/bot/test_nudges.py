@@ -250,3 +250,36 @@ async def test_a_failed_send_is_retried_at_the_next_round(coach, clock):
     assert await scheduler.tick() == 1
     assert await scheduler.tick() == 0
     assert attempts == ["111", "111"]
+
+
+async def test_slack_team_digest_shows_only_members_who_opted_in(coach, clock, tmp_path):
+    with FakeSlack() as fake:
+        port = free_port()
+        settings = load_settings({"SLACK_BOT_TOKEN": fake.add_team("T0ACME"),
+                                  "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                                  "SLACK_API_URL": fake.url, "PORT": str(port)})
+        url = f"http://127.0.0.1:{port}/slack/events"
+        alice = SlackUser(fake, url, "T0ACME", "U0ALICE")
+        for member in ("U0ALICE", "U0BOB"):
+            confirmed_user(coach, "slack", f"T0ACME:{member}")
+        clock.now = MONDAY_NINE_PARIS
+        for member, hours, results in (("U0ALICE", "3", "2"), ("U0BOB", "5", "1")):
+            for answer in ("point", hours, "passer", results, "0"):
+                coach.handle(Inbound("slack", f"T0ACME:{member}", text=answer))
+        adapter = slack.SlackAdapter(coach)
+        app = slack.build_app(settings, coach, adapter)
+        async with slack._serving(settings, app):
+            await asyncio.to_thread(alice.command, "digest", "C0MARKETING")
+            note = await eventually(lambda: fake.responses, what="the digest answer")
+            assert "<#C0MARKETING>" in note[0]["text"] and "lundi à 10:00" in note[0]["text"]
+            await asyncio.to_thread(alice.command, "digest oui")
+            await eventually(lambda: len(fake.responses) == 2, what="the opt-in answer")
+            clock.now = MONDAY_NINE_PARIS + timedelta(days=7)  # 9:00, not yet
+            assert await adapter.post_due_digests(app) == 0
+            clock.now = MONDAY_NINE_PARIS + timedelta(days=7, hours=1)
+            assert await adapter.post_due_digests(app) == 1
+            assert await adapter.post_due_digests(app) == 0  # posted once
+        [post] = [p for p in fake.sent("chat.postMessage") if p["channel"] == "C0MARKETING"]
+        assert "semaine 2026-W48 : 3 h pour 2 résultat(s), 1 personne(s)" in post["text"]
+        assert "<@U0ALICE> : 3 h, 2 résultat(s)" in post["text"]
+        assert "U0BOB" not in post["text"]

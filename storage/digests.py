@@ -1,0 +1,80 @@
+"""Slack team digests: the channel of each workspace, and who shares their line.
+
+A digest is claimed (its next due moved a week on) before it is posted, like a
+check-in, so a restart never posts it twice.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from flows.verdict import WeekReport
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One workspace's digest: where, in which time zone, and when it is due."""
+
+    team: str
+    channel: str
+    timezone: str
+    due: datetime | None
+
+
+def set_digest(db: Database, team: str, channel: str, timezone: str,
+               next_due: datetime | None, set_by: str) -> None:
+    """Post the team's weekly digest in `channel` from now on."""
+    with db.atomic():
+        db["digests"].upsert({"team": team, "channel": channel, "timezone": timezone,
+                              "next_due": next_due.isoformat() if next_due else None,
+                              "set_by": set_by}, pk="team")
+
+
+def stop_digest(db: Database, team: str) -> None:
+    """Stop the team's digest."""
+    with db.atomic():
+        db["digests"].delete_where("team = ?", [team])
+
+
+def set_member(db: Database, user_id: int, shared: bool) -> None:
+    """Share (or stop sharing) a member's weekly line in their team's digest."""
+    with db.atomic():
+        if shared:
+            db["digest_members"].upsert({"user_id": user_id}, pk="user_id")
+        else:
+            db["digest_members"].delete_where("user_id = ?", [user_id])
+
+
+def due_digests(db: Database, now: datetime) -> list[Digest]:
+    """Return the digests due at `now`."""
+    rows = db.query("SELECT * FROM digests WHERE next_due IS NOT NULL AND next_due <= ?",
+                    [now.isoformat()])
+    return [Digest(r["team"], r["channel"], r["timezone"],
+                   datetime.fromisoformat(r["next_due"])) for r in rows]
+
+
+def claim_digest(db: Database, digest: Digest, next_due: datetime | None) -> bool:
+    """Move a due digest to its next week; False if another round already did."""
+    with db.atomic():
+        cursor = db.execute("UPDATE digests SET next_due = ? WHERE team = ? AND next_due = ?",
+                            [next_due.isoformat() if next_due else None, digest.team,
+                             digest.due.isoformat()])
+    return cursor.rowcount == 1
+
+
+def shared_week(db: Database, platform: str, team: str,
+                week: str) -> list[tuple[str, WeekReport]]:
+    """Return (member id, report) for the members of `team` who share, for `week`."""
+    rows = db.query(
+        "SELECT u.platform_user_id, c.* FROM digest_members m JOIN users u ON u.id = m.user_id "
+        "JOIN checkins c ON c.user_id = u.id WHERE u.platform = ? AND "
+        "u.platform_user_id LIKE ? AND c.week = ? AND c.step = 'done' "
+        "ORDER BY u.platform_user_id", [platform, f"{team}:%", week])
+    return [(r["platform_user_id"].split(":", 1)[1],
+             WeekReport(r["week"], r["hours"] or 0.0, r["results"] or 0.0, r["revenue"],
+                        json.loads(r["hours_split"] or "{}"),
+                        json.loads(r["results_split"] or "{}"))) for r in rows]
