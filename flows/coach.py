@@ -39,6 +39,8 @@ class Turn:
     user: storage.UserRecord
     interview: Interview
     deleted: bool = False
+    checkin: CheckinRecord | None = None  # this week's open check-in, once looked up
+    checkin_looked_up: bool = False
 
     @property
     def language(self) -> str:
@@ -288,10 +290,14 @@ class Coach:
 
     # weekly check-ins
     def _open_checkin(self, turn: Turn) -> CheckinRecord | None:
-        """Return this week's unanswered check-in, when the plan is confirmed."""
+        """Return this week's unanswered check-in when the plan is confirmed, read once
+        per message."""
         if turn.interview.state != PLAN_CONFIRMED:
             return None
-        return self.checkins.open_record(turn.user.id)
+        if not turn.checkin_looked_up:
+            turn.checkin = self.checkins.open_record(turn.user.id)
+            turn.checkin_looked_up = True
+        return turn.checkin
 
     def _checkin_answer(self, turn: Turn, record: CheckinRecord, inbound: Inbound,
                         skipped: bool) -> list[Reply]:
@@ -325,9 +331,8 @@ class Coach:
         record = self.checkins.open_record(user.id)
         if record is None:
             return []
-        week = self.checkins.week(user.id)
         intro = t(user.language, "checkin.reminder" if reminder else "checkin.intro",
-                  week=week)
+                  week=record.week)
         return [self.checkins.ask(user.language, record.step, user.answers, intro, record)]
 
     def language_of(self, platform: str, user_id: str) -> str:

@@ -193,6 +193,11 @@ def history(db: Database, user_id: int, weeks: int = 12) -> list[WeekReport]:
     rows = list(db.query(
         "SELECT * FROM checkins WHERE user_id = ? AND step = ? AND hours IS NOT NULL "
         "ORDER BY week DESC LIMIT ?", [user_id, DONE, weeks]))
-    return [WeekReport(r["week"], r["hours"], r["results"] or 0.0, r["revenue"],
-                       json.loads(r["hours_split"] or "{}"),
-                       json.loads(r["results_split"] or "{}")) for r in reversed(rows)]
+    return [week_report(r) for r in reversed(rows)]
+
+
+def week_report(row: dict) -> WeekReport:
+    """Return the report of an answered check-in row."""
+    return WeekReport(row["week"], row["hours"] or 0.0, row["results"] or 0.0, row["revenue"],
+                      json.loads(row["hours_split"] or "{}"),
+                      json.loads(row["results_split"] or "{}"))

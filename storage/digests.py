@@ -6,13 +6,13 @@ check-in, so a restart never posts it twice.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlite_utils import Database
 
 from flows.verdict import WeekReport
+from storage.checkins import week_report
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,4 @@ def shared_week(db: Database, platform: str, team: str,
         "JOIN checkins c ON c.user_id = u.id WHERE u.platform = ? AND "
         "u.platform_user_id LIKE ? AND c.week = ? AND c.step = 'done' "
         "ORDER BY u.platform_user_id", [platform, f"{team}:%", week])
-    return [(r["platform_user_id"].split(":", 1)[1],
-             WeekReport(r["week"], r["hours"] or 0.0, r["results"] or 0.0, r["revenue"],
-                        json.loads(r["hours_split"] or "{}"),
-                        json.loads(r["results_split"] or "{}"))) for r in rows]
+    return [(r["platform_user_id"].split(":", 1)[1], week_report(r)) for r in rows]

@@ -71,16 +71,29 @@ class FakeServer:
 
 
 class BotProcess:
-    """`python bot.py <platform>` with `env` on top of ours, logging beside the database."""
+    """`python bot.py [platform]` with `env` on top of ours, logging beside the database."""
 
-    def __init__(self, platform: str, database: Path, env: dict[str, str]) -> None:
+    def __init__(self, platform: str | None, database: Path, env: dict[str, str]) -> None:
         env = {**os.environ, "COACH_DATABASE": str(database), "PYTHONUNBUFFERED": "1",
                "TELEGRAM_BOT_TOKEN": "", "SLACK_BOT_TOKEN": "", "SLACK_CLIENT_ID": "",
                **env}
         self.log_path = database.with_suffix(".log")
         self.log = open(self.log_path, "a")
-        self.process = subprocess.Popen([sys.executable, "bot.py", platform], cwd=ROOT,
+        command = [sys.executable, "bot.py"] + ([platform] if platform else [])
+        self.process = subprocess.Popen(command, cwd=ROOT,
                                         env=env, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def wait_listening(self, port: int, timeout: float = 20) -> "BotProcess":
+        """Wait until the bot accepts connections on `port`; fail early if it died."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log_path.read_text()
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError(f"the bot never listened on port {port}")
 
     def stop(self, sig=signal.SIGTERM) -> None:
         self.process.send_signal(sig)

@@ -8,18 +8,11 @@ import storage
 from flows.coach import Coach
 from flows.render import PLAN_CONFIRM, PLAN_PROMPT
 from storage import checkins
+from tests.clock import Clock
 from tests.flows.build_messages import FULL_INTERVIEW, PLATFORM, press, text
 
 UTC = timezone.utc
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
