@@ -8,7 +8,7 @@ clear re-ask and its parameters. Amounts are read from what people really type:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from flows import vocabulary as words
@@ -26,6 +26,37 @@ class InvalidAnswer(ValueError):
         super().__init__(key)
         self.key = key
         self.params = params
+
+
+class Unsure(Exception):
+    """An answer understood but surprising ("500 balles" an hour, "1500 CHF"): the coach
+    asks the catalogue's `key` as a yes/no question and stores `value` only on yes.
+
+    `also` holds other answers to store with it on yes, such as {"currency": "CHF"}.
+    """
+
+    def __init__(self, key: str, value: object, also: dict | None = None,
+                 **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.value = value
+        self.also = dict(also or {})
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Noted:
+    """A parsed value and what the coach understood, to say back in one sentence:
+    "200 € par mois, soit 2 400 € par an", "1 à 2 h : je retiens 1,5 h"."""
+
+    value: object
+    key: str
+    params: dict = field(default_factory=dict)
+
+
+def unwrap(parsed: object) -> object:
+    """Return the value to store from what a parser returned (a value or a `Noted`)."""
+    return parsed.value if isinstance(parsed, Noted) else parsed
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,23 @@ WITH_ARGUMENT = ("language", "settings")
 YES = frozenset({"yes", "y", "oui", "o", "ok", "d'accord", "daccord", "confirmer", "confirm"})
 NO = frozenset({"no", "n", "non", "annuler", "cancel", "stop"})
 
+# Every way owners name a network, normalised; the catalogue labels are added to these.
+NETWORK_WORDS: dict[str, str] = {
+    "facebook": "facebook", "fb": "facebook", "fcb": "facebook", "face": "facebook",
+    "fesse bouc": "facebook", "meta": "facebook", "messenger": "facebook",
+    "instagram": "instagram", "insta": "instagram", "ig": "instagram", "instag": "instagram",
+    "linkedin": "linkedin", "linked in": "linkedin", "lkd": "linkedin", "lnkd": "linkedin",
+    "linkedln": "linkedin",
+    "tiktok": "tiktok", "tik tok": "tiktok", "tik-tok": "tiktok", "tt": "tiktok",
+    "x": "x", "twitter": "x", "tweeter": "x", "x twitter": "x", "twitter x": "x",
+    "pinterest": "pinterest", "pin": "pinterest",
+    "youtube": "youtube", "you tube": "youtube", "yt": "youtube",
+    "google": "google_business", "gmb": "google_business", "gbp": "google_business",
+    "google my business": "google_business", "google business": "google_business",
+    "google maps": "google_business", "fiche google": "google_business",
+    "profil google": "google_business", "google business profile": "google_business",
+}
+
 LANGUAGE_NAMES: dict[str, str] = {
     "fr": "fr", "francais": "fr", "french": "fr",
     "en": "en", "anglais": "en", "english": "en",
