@@ -8,16 +8,27 @@ read directly (no compile step, nothing generated to keep in sync).
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from babel import Locale
 from babel.messages.pofile import read_po
+from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "coach"
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in a currency, as a catalogue parameter: `t` formats it for the language."""
+
+    amount: float
+    currency: str = "EUR"
 
 
 class MissingMessage(KeyError):
@@ -48,7 +59,26 @@ def t(language: str, key: str, **params: object) -> str:
         text = texts[key]
     except KeyError:
         raise MissingMessage(f"{language}:{key}") from None
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    return text.format(**{name: _shown(language, value) for name, value in params.items()})
+
+
+def _shown(language: str, value: object) -> object:
+    """Format a typed parameter for `language`: Money, a float, a date; others as they are."""
+    if isinstance(value, Money):
+        return money(language, value.amount, value.currency)
+    if isinstance(value, float):
+        return number(language, value)
+    if isinstance(value, date):
+        return format_day(language, value)
+    return value
+
+
+def format_day(language: str, day: date, today: date | None = None) -> str:
+    """Return a date in words ("24 décembre", "24 December 2027" in another year)."""
+    same_year = today is None or day.year == today.year
+    return format_date(day, "d MMMM" if same_year else "d MMMM y", locale=language)
 
 
 def number(language: str, value: float) -> str:
@@ -62,9 +92,9 @@ def _whole_currency_pattern(language: str) -> str:
     return pattern.split(";")[0].replace(".00", "")
 
 
-def money(language: str, value: float) -> str:
-    """Format an amount in euros for `language`, without cents ("15 000 €")."""
+def money(language: str, value: float, currency: str = "EUR") -> str:
+    """Format an amount for `language`, without cents ("15 000 €", "1 500 CHF")."""
     return format_currency(
-        round(value), "EUR", format=_whole_currency_pattern(language), locale=language,
+        round(value), currency, format=_whole_currency_pattern(language), locale=language,
         currency_digits=False,
     )
