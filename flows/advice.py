@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from flows import vocabulary as words
+from flows.answers import champion_kind
 from flows.questions import UNKNOWN
 
 WEEKS_PER_YEAR = 47  # working weeks: holidays are not social-media weeks
@@ -98,18 +98,30 @@ def no_horizon(answers: dict) -> Advice | None:
 
 
 def several_champions(answers: dict) -> Advice | None:
-    """Several people named: one champion, or nobody owns it (seed 004)."""
+    """Several people named (answers stored before one was required): one champion, or
+    nobody owns it (seed 004)."""
     champion = answers.get("champion")
-    if champion and words.matches_any(champion, words.SEVERAL_PEOPLE):
+    if champion and champion_kind(champion) == "several":
         return Advice("several_champions", {"champion": champion})
     return None
 
 
 def outsourced(answers: dict) -> Advice | None:
-    """An agency or an intern as champion: keep someone in-house in charge (seeds 003, 004)."""
+    """An agency or a freelancer as champion: someone outside cannot gather what happens
+    inside the business; keep one person in-house in charge of them (seed 004)."""
     champion = answers.get("champion")
-    if champion and words.matches_any(champion, words.OUTSIDE_HELP):
+    if champion_kind(champion) == "outside":
         return Advice("outsourced", {"champion": champion})
+    return None
+
+
+def learner(answers: dict) -> Advice | None:
+    """An intern or an apprentice as champion: the seeds' point is skills and experience,
+    since the page speaks for the business in public; pair them with someone who knows
+    the trade and check their work (seed 003)."""
+    champion = answers.get("champion")
+    if champion_kind(champion) == "learner":
+        return Advice("learner", {"champion": champion})
     return None
 
 
@@ -170,7 +182,7 @@ def measure_results(answers: dict) -> Advice | None:
 
 RULES: tuple[Callable[[dict], Advice | None], ...] = (
     no_target, no_horizon, audience_unknown, audience_not_there, too_many_networks,
-    several_champions, outsourced, irregular, yearly_cost, budget_below_time,
+    several_champions, outsourced, learner, irregular, yearly_cost, budget_below_time,
     service_questions, content_plan, website_ready, measure_results,
 )
 

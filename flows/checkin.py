@@ -27,7 +27,7 @@ from flows.parsing import (InvalidAnswer, parse_count, parse_revenue, parse_spli
 from flows.schedule import Schedule, next_due, week_of
 from flows.verdict import Verdict, judge
 from storage import checkins as store
-from storage.checkins import DONE, CheckinRecord
+from storage.checkins import DONE, LEFT, CheckinRecord
 
 SKIPPABLE = ("split", "revenue")
 SKIP = "skip"
@@ -97,9 +97,19 @@ class CheckinDesk:
         record = store.load_checkin(self.db, user_id, self.week(user_id))
         return record if record and record.open else None
 
+    def leave(self, record: CheckinRecord) -> None:
+        """Put a check-in aside at its current step, the figures given kept."""
+        store.save_checkin(self.db, replace(record, step=LEFT + record.step), self.clock())
+
     def begin(self, language: str, user_id: int, answers: dict, intro: str) -> list[Reply]:
-        """Open this week's check-in and ask the first question."""
+        """Open this week's check-in and ask the first question, or resume a left one."""
         week = self.week(user_id)
+        record = store.load_checkin(self.db, user_id, week)
+        if record is not None and record.left:
+            resumed = replace(record, step=record.step.removeprefix(LEFT))
+            store.save_checkin(self.db, resumed, self.clock())
+            return [self.ask(language, resumed.step, answers, t(language, "checkin.resumed"),
+                             resumed)]
         store.open_checkin(self.db, user_id, week, self.clock())
         return [self.ask(language, "hours", answers, t(language, intro, week=week))]
 

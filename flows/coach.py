@@ -17,19 +17,21 @@ from datetime import datetime, timezone
 from sqlite_utils import Database
 
 import storage
-from flows import checkin, render
+from flows import checkin, matching, render
 from flows import vocabulary as words
 from flows.i18n import DEFAULT_LANGUAGE, LANGUAGES, money, supported, t
 from flows.checkin import CheckinDesk
 from flows.interview import PLAN_CONFIRMED, Interview, build_machine, resume_state
 from flows.messages import Document, Inbound, Reply
-from flows.parsing import InvalidAnswer, parse_choices
+from flows.choices import parse_choices
+from flows.parsing import InvalidAnswer, Unsure
 from flows.questions import QUESTIONS
 from storage.checkins import CheckinRecord
 
 logger = logging.getLogger(__name__)
 
-CONFIRM_PROMPTS = {"restart": "confirm_restart", "delete": "confirm_delete"}
+CONFIRM_PROMPTS = {"restart": "confirm_restart", "delete": "confirm_delete",
+                   "unsure": "confirm_answer", "did_you_mean": "confirm_command"}
 
 
 @dataclass
@@ -100,8 +102,19 @@ class Coach:
             replies = self._settle_pending(turn, inbound)
             if replies is not None:
                 return replies
+        return self._route(turn, inbound, tolerant=True)
+
+    def _route(self, turn: Turn, inbound: Inbound, tolerant: bool) -> list[Reply]:
+        """Route a message that no pending question took: check-in, command or answer.
+
+        With `tolerant`, a text that is almost a command ("retoure") is asked about first.
+        """
         record = self._open_checkin(turn)
         command = words.command_of(inbound.text or "") if inbound.choice is None else None
+        if command is None and inbound.choice is None and tolerant:
+            near = matching.near_command(inbound.text or "")
+            if near is not None:
+                return self._ask_did_you_mean(turn, near, inbound.text or "")
         if record is not None and (command is None or command[0] == "skip"):
             return self._checkin_answer(turn, record, inbound, command is not None)
         if inbound.choice is not None:
@@ -144,17 +157,58 @@ class Coach:
         question = interview.question
         if interview.answer(text, values, render.aliases(question.id)):
             return [self.current(turn, self._notice(turn, question.id))]
+        if interview.unsure is not None:
+            return self._ask_unsure(turn, question.id, interview.unsure)
         problem = interview.problem
         return [self.current(turn, t(turn.language, problem.key, **problem.params))]
 
     def _notice(self, turn: Turn, question_id: str) -> str | None:
         """Return what the coach understood when it converted the answer, if anything."""
+        note = turn.interview.note
+        if note is not None:
+            return t(turn.language, note.key, **note.params)
         budget = turn.interview.answers.get(question_id)
-        if question_id == "budget" and budget.get("monthly"):
+        if question_id == "budget" and isinstance(budget, dict) and budget.get("monthly"):
             return t(turn.language, "notice.monthly",
                      monthly=money(turn.language, budget["monthly"]),
                      yearly=money(turn.language, budget["yearly"]))
         return None
+
+    def _ask_unsure(self, turn: Turn, question_id: str, doubt: Unsure) -> list[Reply]:
+        """Ask "did you mean …?" about a surprising answer; nothing is stored before yes."""
+        turn.user.pending = "unsure"
+        turn.user.pending_value = {"question": question_id, "value": doubt.value,
+                                   "also": doubt.also}
+        return [render.confirmation_reply(turn.language, CONFIRM_PROMPTS["unsure"],
+                                          t(turn.language, doubt.key, **doubt.params))]
+
+    def _ask_did_you_mean(self, turn: Turn, command: str, typed: str) -> list[Reply]:
+        """Ask whether a text close to a command word was meant as that command."""
+        turn.user.pending = "did_you_mean"
+        turn.user.pending_value = {"command": command, "text": typed}
+        word = t(turn.language, f"command.word.{command}")
+        return [render.confirmation_reply(turn.language, CONFIRM_PROMPTS["did_you_mean"],
+                                          t(turn.language, "did_you_mean", word=word))]
+
+    def _settle_unsure(self, turn: Turn, about: dict, confirmed: bool) -> list[Reply]:
+        """Store the doubted answer on yes and move on; on no, ask the question again."""
+        interview = turn.interview
+        question = interview.question
+        if question is None or question.id != about.get("question"):
+            return [self.current(turn)]
+        if not confirmed:
+            return [self.current(turn, t(turn.language, "unsure.declined"))]
+        interview.answers.update(about.get("also") or {})
+        interview.preset = about["value"]
+        interview.answer(None, None, {})
+        return [self.current(turn, t(turn.language, "unsure.stored"))]
+
+    def _settle_did_you_mean(self, turn: Turn, about: dict, confirmed: bool) -> list[Reply]:
+        """Run the command meant, or take the text as the answer it was."""
+        if confirmed:
+            return getattr(self, f"_command_{about['command']}")(turn, "")
+        inbound = Inbound(turn.user.platform, turn.user.platform_user_id, text=about["text"])
+        return self._route(turn, inbound, tolerant=False)
 
     def _plan_action(self, turn: Turn, text: str | None, values: tuple[str, ...] | None):
         """Confirm the plan or open a section for editing."""
@@ -197,12 +251,15 @@ class Coach:
             answer = inbound.choice.values[0] if inbound.choice.values else ""
         else:
             answer = self._pending_word(pending, inbound.text or "")
+        about, turn.user.pending, turn.user.pending_value = turn.user.pending_value, None, None
         if answer is None:
-            turn.user.pending = None
             return None
-        turn.user.pending = None
         if pending == "language":
             return self._set_language(turn, answer)
+        if pending == "unsure":
+            return self._settle_unsure(turn, about or {}, answer == "yes")
+        if pending == "did_you_mean":
+            return self._settle_did_you_mean(turn, about or {}, answer == "yes")
         if answer != "yes":
             return [self.current(turn, t(turn.language, "cancelled"))]
         if pending == "restart":
@@ -249,9 +306,34 @@ class Coach:
         if question is None:
             return [self.current(turn, t(turn.language, "nothing_to_skip"))]
         if turn.interview.may_skip():
+            kept = question.id in turn.interview.answers
             turn.interview.skip()
-            return [self.current(turn)]
+            return [self.current(turn, t(turn.language, "skip.kept") if kept else None)]
         return [self.current(turn, t(turn.language, "cannot_skip"))]
+
+    def _command_clear(self, turn: Turn, _: str) -> list[Reply]:
+        question = turn.interview.question
+        if question is None or question.id not in turn.interview.answers:
+            return [self.current(turn, t(turn.language, "nothing_to_clear"))]
+        if turn.interview.may_clear():
+            turn.interview.clear()
+            return [self.current(turn, t(turn.language, "cleared"))]
+        return [self.current(turn, t(turn.language, "cannot_clear"))]
+
+    def _command_leave(self, turn: Turn, _: str) -> list[Reply]:
+        """Leave the current question, edit or check-in; every answer given is kept."""
+        record = self._open_checkin(turn)
+        interview, language = turn.interview, turn.language
+        if record is not None:
+            self.checkins.leave(record)
+            return [Reply(t(language, "leave.checkin"))]
+        if interview.may_leave_editing():
+            interview.leave_editing()
+            return [Reply(t(language, "leave.editing"), prompt=render.PLAN_PROMPT,
+                          options=render.plan_options(language, confirmed=False))]
+        if interview.question is not None:
+            return [Reply(t(language, "leave.interview"))]
+        return [Reply(t(language, "leave.plan"))]
 
     def _command_restart(self, turn: Turn, _: str) -> list[Reply]:
         return self._ask_confirmation(turn, "restart")

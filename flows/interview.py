@@ -12,7 +12,7 @@ from __future__ import annotations
 from transitions import Machine
 from transitions.extensions import GraphMachine
 
-from flows.parsing import InvalidAnswer
+from flows.parsing import InvalidAnswer, Noted, Unsure
 from flows.questions import BY_STATE, QUESTIONS, SECTIONS, ends_section, first_of, parse
 
 SHOWING_PLAN = "showing_plan"
@@ -27,7 +27,8 @@ def _question_transitions() -> list[dict]:
     following = [q.state for q in QUESTIONS[1:]] + [SHOWING_PLAN]
     for question, next_state in zip(QUESTIONS, following):
         for trigger, condition, action in (("answer", "accepts_answer", "store_answer"),
-                                           ("skip", "is_optional", "forget_answer")):
+                                           ("skip", "may_pass", None),
+                                           ("clear", "is_optional", "forget_answer")):
             if ends_section(question) and next_state != SHOWING_PLAN:
                 transitions.append({
                     "trigger": trigger, "source": question.state, "dest": SHOWING_PLAN,
@@ -42,6 +43,9 @@ def _question_transitions() -> list[dict]:
     for previous, question in zip(QUESTIONS, QUESTIONS[1:]):
         transitions.append({"trigger": "back", "source": question.state,
                             "dest": previous.state})
+    transitions.append({"trigger": "leave_editing", "source": [q.state for q in QUESTIONS],
+                        "dest": SHOWING_PLAN, "conditions": "is_editing",
+                        "after": "stop_editing"})
     return [{k: v for k, v in t.items() if v is not None} for t in transitions]
 
 
@@ -62,6 +66,9 @@ class Interview:
         self.answers = dict(answers)
         self.editing = editing
         self.problem: InvalidAnswer | None = None
+        self.unsure: Unsure | None = None  # an answer to confirm before it is stored
+        self.note: Noted | None = None  # what the coach understood, to say back
+        self.preset: object = None  # a value confirmed by the user, stored as it is
         self._parsed: object = None
 
     @property
@@ -72,18 +79,32 @@ class Interview:
     # conditions
     def accepts_answer(self, text: str | None, values: tuple[str, ...] | None,
                        aliases: dict[str, str]) -> bool:
-        """Parse the answer; keep the refusal in `problem` when it is not acceptable."""
+        """Parse the answer; keep the refusal in `problem`, or the doubt in `unsure`."""
+        self.problem = self.unsure = self.note = None
+        if self.preset is not None:
+            self._parsed, self.preset = self.preset, None
+            return True
         try:
-            self._parsed = parse(self.question, text, values, aliases)
+            parsed = parse(self.question, text, values, aliases)
         except InvalidAnswer as refusal:
             self.problem = refusal
             return False
-        self.problem = None
+        except Unsure as doubt:
+            self.unsure = doubt
+            return False
+        if isinstance(parsed, Noted):
+            self.note, parsed = parsed, parsed.value
+        self._parsed = parsed
         return True
 
     def is_optional(self, *_: object) -> bool:
         """Tell whether the current question may be skipped."""
         return self.question.optional
+
+    def may_pass(self, *_: object) -> bool:
+        """Tell whether "skip" may move on: an optional question, or one already answered
+        (its answer is kept)."""
+        return self.question.optional or self.question.id in self.answers
 
     def is_editing(self, *_: object) -> bool:
         """Tell whether the user is editing one section from the plan."""

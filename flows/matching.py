@@ -61,7 +61,14 @@ def networks_in(text: str, labels: dict[str, str] | None = None) -> list[tuple[s
     pair of words is looked up tolerantly; digits and punctuation are never a network.
     `text` must be normalised.
     """
-    table = network_table(labels)
+    return spans_in(text, network_table(labels))
+
+
+def spans_in(text: str, table: dict[str, str]) -> list[tuple[str, int, int]]:
+    """Return the values of `table` named in normalised `text`, as (value, start, end).
+
+    Groups of up to three words are tried before single words, each tolerantly.
+    """
     tokens = [(m.group(), m.start(), m.end()) for m in re.finditer(r"[a-z][a-z'-]*", text)]
     spans: list[tuple[str, int, int]] = []
     index = 0
@@ -79,3 +86,20 @@ def networks_in(text: str, labels: dict[str, str] | None = None) -> list[tuple[s
         else:
             index += 1
     return spans
+
+
+def _near_table() -> dict[str, str]:
+    return {word: name for name in words.NEAR_COMMANDS for word in words.COMMANDS[name]
+            if len(word.replace(" ", "")) >= 5}
+
+
+NEAR_TABLE = _near_table()
+
+
+def near_command(text: str) -> str | None:
+    """Return the command a short text almost is ("retoure": "back"), None when it is one
+    exactly, or is not close to any."""
+    plain = words.normalize(text).lstrip("/")
+    if not plain or len(plain.split()) > 3 or words.command_of(plain) is not None:
+        return None
+    return lookup(plain, NEAR_TABLE)

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from flows import parsing
+from flows import answers, matching, parsing
+from flows import vocabulary as words
+from flows.choices import choice_indexes, parse_choices
 from flows.parsing import InvalidAnswer
 
 SECTIONS = ("why", "who", "where", "resource", "budget")
@@ -44,14 +46,14 @@ class Question:
 
 
 QUESTIONS: tuple[Question, ...] = (
-    Question("objective", "why", "choice", OBJECTIVES, parse_text=parsing.parse_reason),
-    Question("target", "why", "text", optional=True, parse_text=parsing.parse_target),
+    Question("objective", "why", "choice", OBJECTIVES, parse_text=answers.parse_reason),
+    Question("target", "why", "text", optional=True, parse_text=answers.parse_target),
     Question("audience_type", "who", "choice", ("b2b", "b2c", "both")),
-    Question("customer", "who", "text", parse_text=parsing.clean_text),
-    Question("problem", "who", "text", optional=True, parse_text=parsing.clean_text),
+    Question("customer", "who", "text", parse_text=answers.parse_customer),
+    Question("problem", "who", "text", optional=True, parse_text=answers.parse_problem),
     Question("audience_networks", "who", "multi", NETWORKS + (UNKNOWN,)),
     Question("networks", "where", "multi", NETWORKS),
-    Question("champion", "resource", "text", parse_text=parsing.parse_champion),
+    Question("champion", "resource", "text", parse_text=answers.parse_champion),
     Question("hours", "resource", "text", parse_text=parsing.parse_hours),
     Question("hourly_cost", "resource", "text", optional=True,
              parse_text=parsing.parse_hourly_cost),
@@ -73,12 +75,26 @@ def ends_section(question: Question) -> bool:
     return not following or following[0].section != question.section
 
 
+def _option_named_in(text: str, aliases: dict[str, str], options: tuple[str, ...]) -> str:
+    """Return the one option a typed answer names ("trouver des clients à Lyon": leads),
+    or "other"."""
+    named = {value for value, _, _ in matching.spans_in(words.normalize(text), aliases)
+             if value in options}
+    return named.pop() if len(named) == 1 else "other"
+
+
 def parse(question: Question, text: str | None, values: tuple[str, ...] | None,
           aliases: dict[str, str]) -> object:
     """Return the value to store for an answer to `question`, or raise `InvalidAnswer`.
 
-    `values` are pressed buttons; `aliases` maps typed option labels to values.
+    `values` are pressed buttons; `aliases` maps typed option labels to values. "I don't
+    know" picks the question's "unknown" option, or gets a re-ask that says why the
+    answer matters; it is never stored as an answer.
     """
+    if values is None and answers.is_dont_know(text):
+        if UNKNOWN not in question.options:
+            raise InvalidAnswer(f"dont_know.{question.id}")
+        values = (UNKNOWN,)
     if question.kind == "text":
         if values:
             raise InvalidAnswer("problem.type_answer")
@@ -92,11 +108,13 @@ def _parse_choice(question: Question, text: str | None, values: tuple[str, ...] 
     multi = question.kind == "multi"
     if values is None:
         try:
-            values = parsing.parse_choices(text or "", question.options, aliases, multi)
+            values = parse_choices(text or "", question.options, aliases, multi)
         except InvalidAnswer:
-            if question.parse_text is None or parsing.choice_indexes(text or "") is not None:
+            if question.parse_text is None or choice_indexes(text or "") is not None:
                 raise
-            return {"choice": "other", "text": question.parse_text(text)}
+            typed = question.parse_text(text)
+            return {"choice": _option_named_in(typed, aliases, question.options),
+                    "text": typed}
     if not values or any(v not in question.options for v in values):
         raise InvalidAnswer("problem.unknown_option", count=len(question.options))
     if multi:

@@ -27,11 +27,18 @@ def options(language: str, question: Question) -> tuple[Option, ...]:
     return tuple(Option(v, t(language, option_key(question.id, v))) for v in question.options)
 
 
+SYNONYMS = {"objective": words.OBJECTIVE_WORDS, "audience_type": words.AUDIENCE_WORDS,
+            "networks": words.NETWORK_WORDS, "audience_networks": words.NETWORK_WORDS}
+
+
 @functools.cache
 def aliases(question_id: str) -> dict[str, str]:
-    """Map every label of a question's options, in every language, to its value."""
+    """Map every label of a question's options, in every language, and the words people
+    use for them ("insta", "ventes", "pros"), to its value."""
     question = BY_ID[question_id]
-    table = {words.normalize(v): v for v in question.options}
+    table = {words.normalize(k): v for k, v in SYNONYMS.get(question_id, {}).items()
+             if v in question.options}
+    table.update({words.normalize(v): v for v in question.options})
     for language in LANGUAGES:
         for value in question.options:
             table[words.normalize(t(language, option_key(question_id, value)))] = value

@@ -18,12 +18,22 @@ COMMANDS: dict[str, frozenset[str]] = {
     "plan": frozenset({"plan", "mon plan", "my plan"}),
     "language": frozenset({"language", "langue", "lang"}),
     "export": frozenset({"export", "exporter", "mes donnees", "my data"}),
-    "delete": frozenset({"delete", "supprimer", "effacer", "delete my data"}),
+    "delete": frozenset({"delete", "supprimer", "delete my data", "effacer mes donnees",
+                         "supprimer mes donnees", "supprimer mon compte"}),
     "checkin": frozenset({"checkin", "check-in", "point", "bilan", "faire le point",
                           "point hebdo"}),
     "report": frozenset({"report", "rapport", "historique", "history", "mes points"}),
     "settings": frozenset({"settings", "reglages", "parametres", "preferences"}),
+    "leave": frozenset({"stop", "quitter", "quit", "annuler", "cancel", "exit", "sortir",
+                        "arreter", "on arrete", "laisse tomber", "plus tard", "later",
+                        "pause"}),
+    "clear": frozenset({"effacer", "clear", "vider", "effacer la reponse",
+                        "clear answer", "aucune reponse"}),
 }
+# Words tried tolerantly ("retoure", "recomencer"): one letter wrong gets "did you mean?".
+# Short words and words that are also common answers are left out.
+NEAR_COMMANDS = ("back", "help", "skip", "restart", "plan", "export", "delete", "checkin",
+                 "report", "settings", "language", "leave", "clear")
 # Commands that take the rest of the line: "langue en", "reglages jour mardi".
 WITH_ARGUMENT = ("language", "settings")
 
@@ -45,6 +55,10 @@ NETWORK_WORDS: dict[str, str] = {
     "google my business": "google_business", "google business": "google_business",
     "google maps": "google_business", "fiche google": "google_business",
     "profil google": "google_business", "google business profile": "google_business",
+    "snapchat": "other", "snap": "other", "threads": "other", "whatsapp": "other",
+    "telegram": "other", "discord": "other", "twitch": "other", "reddit": "other",
+    "mastodon": "other", "bluesky": "other", "tumblr": "other", "vimeo": "other",
+    "viadeo": "other", "tripadvisor": "other", "yelp": "other", "behance": "other",
 }
 
 LANGUAGE_NAMES: dict[str, str] = {
@@ -60,16 +74,82 @@ BAD_REASONS = (
     r"les concurrents y sont", r"competitors are there",
 )
 
-# A champion who is everybody is nobody (seed 004).
-EVERYBODY = (
+# "I don't know", as people type it: matched whole, after `normalize`, with few words.
+DONT_KNOW = (
+    r"^(?:euh+|bah|ben|hmm+|bof|alors)?[ ,.]*(?:je ne |je |j'? ?|ch|c|j)?"
+    r"(?:sais|sait|sai|se|sé|ais)[ ']?(?:pas|pa|po|point|plus|rien)\b",
+    r"^(?:j'?en |je n'?en )?sais (?:rien|trop rien)", r"^jsp\b", r"^nsp\b", r"^chepa",
+    r"^(?:j'?ai |je n'?ai )?(?:aucune|pas d'?|pas la moindre|aucun) ?(?:idee|avis)",
+    r"^pas (?:sur|sure|certain|certaine)\b", r"^je (?:ne )?suis pas (?:sur|certain)e?\b",
+    r"^(?:c'est )?(?:a definir|a voir|on verra|je verrai|pas encore (?:decide|defini|fixe))",
+    r"^(?:pas encore|aucune idee|bonne question|je ne vois pas|j'?hesite)\b",
+    r"^(?:i )?(?:don'?t|dont|do not) know\b", r"^idk\b", r"^dunno\b", r"^no (?:idea|clue)\b",
+    r"^(?:i'?m |i am )?(?:not sure|unsure)\b", r"^(?:not yet|tbd|to be decided)\b",
+    r"^(?:i )?(?:have )?no (?:idea|clue)\b", r"^(?:haven'?t|have not) decided\b",
+)
+
+# Reasons that are not objectives: being seen, doing like the others (seeds 002, 003, 004).
+VAGUE_REASONS = (
+    r"\bvisib", r"\betre vu", r"\betre present", r"\bpresence\b", r"\bexister\b",
+    r"\bconcurrents?\b", r"\bconcurrence\b", r"\bcomme (?:tout le monde|les autres)",
+    r"\bon m'?a dit\b", r"\bil (?:le )?faut\b", r"\bfaut bien\b", r"\bc'?est la mode\b",
+    r"\bpourquoi pas\b", r"\bpour voir\b", r"\bessayer\b", r"\bpour le fun\b",
+    r"\bvisible\b", r"\bbe seen\b", r"\bbe present\b", r"\bcompetitors?\b",
+    r"\bcompetition\b", r"\blike everyone\b", r"\bwhy not\b", r"\bjust to try\b",
+    r"\bsomeone told me\b", r"\bexposure\b", r"\bbuzz\b", r"\bmarketing\b",
+)
+# Typed objectives that are one of the options: "ventes", "recruter", "sav".
+OBJECTIVE_WORDS: dict[str, str] = {
+    "notoriete": "awareness", "me faire connaitre": "awareness", "se faire connaitre":
+    "awareness", "faire connaitre": "awareness", "awareness": "awareness",
+    "brand awareness": "awareness", "image de marque": "awareness",
+    "clients": "leads", "client": "leads", "ventes": "leads", "vendre": "leads",
+    "vente": "leads", "trouver des clients": "leads", "prospects": "leads",
+    "prospection": "leads", "leads": "leads", "sales": "leads", "customers": "leads",
+    "devis": "leads", "contacts": "leads", "chiffre d'affaires": "leads", "ca": "leads",
+    "rendez-vous": "leads", "commandes": "leads", "reservations": "leads",
+    "recruter": "recruiting", "recrutement": "recruiting", "embaucher": "recruiting",
+    "recruiting": "recruiting", "hiring": "recruiting", "candidats": "recruiting",
+    "sav": "service", "service client": "service", "service apres-vente": "service",
+    "customer service": "service", "support": "service",
+    "communaute": "community", "fideliser": "community", "fidelisation": "community",
+    "fidelite": "community", "community": "community", "loyalty": "community",
+}
+
+# The person in charge (seeds 003, 004): one person, with a role or not.
+GROUPS = (
+    r"^tout le monde\b", r"^tous\b", r"^toutes?\b", r"^toute l'?equipe\b", r"^l'?equipe\b",
+    r"^mon equipe\b", r"^notre equipe\b", r"^nous\b", r"^on\b", r"^everybody\b",
+    r"^everyone\b", r"^all of us\b", r"^(?:the |my |our )?(?:whole )?team\b", r"^we\b",
+    r"^us\b", r"\bchacun\b", r"\bà tour de role\b", r"\ba tour de role\b",
+    r"\bchacun son tour\b", r"\ben rotation\b", r"\btaking turns\b", r"\bin turns\b",
+    r"\beach of us\b", r"\bles (?:salaries|employes|vendeurs|associes|serveurs)\b",
+    r"\bthe (?:staff|employees)\b", r"\bles deux\b", r"\bboth of us\b",
+    r"^personne\b", r"^nobody\b", r"^no one\b", r"^on verra\b", r"^aucun\b",
+)
+# A second person joined to the first: "Marie et Paul", "Marie + Paul", "Marie/Paul".
+SECOND_PERSON = r"\s(?:et|and|ou|or|avec|with|&|\+)\s|\s?[/&+]\s?"
+# Learners: the seeds' point is skills and experience, not where they come from (003).
+LEARNERS = (
+    r"\bstagiaires?\b", r"\bapprentie?s?\b", r"\balternante?s?\b", r"\balternance\b",
+    r"\betudiante?s?\b", r"\bjeune en (?:stage|alternance)\b", r"\binterns?\b",
+    r"\bapprentices?\b", r"\bstudents?\b", r"\btrainees?\b", r"\bwork-study\b",
+    r"\bmon fils\b", r"\bma fille\b", r"\bmy (?:son|daughter)\b", r"\bmon neveu\b",
+    r"\bma niece\b",
+)
+# Someone outside the business (seed 004: they cannot gather what happens inside).
+OUTSIDE_HELP = (r"\bagences?\b", r"\bagency\b", r"\bfreelances?\b", r"\bfreelancers?\b",
+                r"\bprestataires?\b", r"\bconsultante?s?\b", r"\bcommunity manager externe\b",
+                r"\bexterne\b", r"\bexternal\b", r"\boutsourc", r"\bsous-trait",
+                r"\bcontractor\b", r"\bfree-lance\b")
+# A champion typed as "me, the founder": the owner.
+SELF = (r"^moi\b", r"^moi-meme\b", r"^me\b", r"^myself\b", r"^i\b", r"^je\b",
+        r"^c'?est moi\b")
+EVERYBODY = (  # used by the former champion parser until it moves to flows/answers.py
     r"^tout le monde$", r"^tous$", r"^toute l'?equipe$", r"^l'?equipe$", r"^nous( tous)?$",
     r"^everybody$", r"^everyone$", r"^all of us$", r"^the (whole )?team$", r"^we$", r"^us$",
     r"^personne$", r"^nobody$", r"^no one$", r"^on verra$",
 )
-
-OUTSIDE_HELP = (r"\bagence\b", r"\bagency\b", r"\bfreelance\b", r"\bprestataire\b",
-                r"\bconsultant\b", r"\bstagiaire\b", r"\bintern\b")
-SEVERAL_PEOPLE = (r"\bet\b", r"\band\b", r",", r"&", r"\+", r"/")
 
 # Horizon words that make a target time-bound.
 HORIZON = (
@@ -157,3 +237,30 @@ DIGEST = frozenset({"digest", "equipe", "resume d'equipe"})
 DIGEST_JOIN = frozenset({"oui", "yes", "on", "rejoindre", "join", "partager", "share"})
 DIGEST_LEAVE = frozenset({"non", "no", "quitter", "leave", "ne plus partager"})
 DIGEST_STOP = frozenset({"stop", "off", "arreter", "supprimer"})
+
+# An ideal customer who is everybody is nobody's (seed 000: know who your customers are).
+ANY_CUSTOMER = (r"^tout le monde$", r"^tous$", r"^n'?importe qui$", r"^everybody$",
+                r"^everyone$", r"^anyone$", r"^anybody$", r"^tous publics?$",
+                r"^tout public$", r"^le grand public$", r"^les gens$", r"^people$",
+                r"^all$", r"^monsieur et madame tout le monde$")
+# Answers that say nothing, on a question that needs words.
+NON_ANSWERS = frozenset({"oui", "non", "ok", "okay", "rien", "tout", "n'importe", "aucun",
+                         "aucune", "yes", "no", "nothing", "idem", "pareil", "bof", "test",
+                         "azerty", "qwerty", "blabla", "xxx", "ras", "na", "n/a", "-",
+                         "whatever", "everything", "all", "none", "nope", "lol", "mdr"})
+
+# "All of them", for a multiple choice.
+ALL = frozenset({"tous", "toutes", "tout", "all", "all of them", "tous les reseaux",
+                 "tous les reseaux sociaux", "partout", "everywhere", "un peu partout",
+                 "tous ceux-la", "tout ca", "all networks", "every one", "everything"})
+# Who the customers are, as typed.
+AUDIENCE_WORDS: dict[str, str] = {
+    "entreprises": "b2b", "entreprise": "b2b", "pros": "b2b", "professionnels": "b2b",
+    "des pros": "b2b", "b to b": "b2b", "btob": "b2b", "business": "b2b",
+    "businesses": "b2b", "companies": "b2b", "societes": "b2b", "b2b": "b2b",
+    "particuliers": "b2c", "particulier": "b2c", "des particuliers": "b2c",
+    "grand public": "b2c", "b to c": "b2c", "btoc": "b2c", "consumers": "b2c",
+    "individuals": "b2c", "familles": "b2c", "b2c": "b2c",
+    "les 2": "both", "les deux": "both", "both": "both", "mixte": "both", "un peu des deux":
+    "both", "b2b et b2c": "both", "b2b/b2c": "both", "pros et particuliers": "both",
+}

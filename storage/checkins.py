@@ -17,6 +17,7 @@ from flows.schedule import Schedule
 from flows.verdict import WeekReport
 
 DONE = "done"
+LEFT = "left_"  # prefix of the step of a check-in the user left ("stop"), to resume later
 
 
 @dataclass
@@ -34,7 +35,13 @@ class CheckinRecord:
 
     @property
     def open(self) -> bool:
-        return self.step not in (None, DONE)
+        """Tell whether the check-in waits for an answer (not done, not left)."""
+        return self.step not in (None, DONE) and not self.left
+
+    @property
+    def left(self) -> bool:
+        """Tell whether the user left this check-in half-way; `point` resumes it."""
+        return bool(self.step) and self.step.startswith(LEFT)
 
 
 def _iso(instant: datetime | None) -> str | None:

@@ -58,6 +58,13 @@ def m004_team_digests(db: Database) -> None:
                                 foreign_keys=[("user_id", "users", "id")])
 
 
+@MIGRATIONS()
+def m005_pending_value(db: Database) -> None:
+    """Keep what a pending yes/no question is about ("did you mean 'retour'?", "500 € an
+    hour?"), so the answer is stored only on yes, even after a restart."""
+    db["users"].add_column("pending_value", str)
+
+
 def open_database(path: str | None = None) -> Database:
     """Open (or create) the database at `path`, in memory when None, and migrate it."""
     db = Database(path) if path else Database(memory=True)

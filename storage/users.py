@@ -21,6 +21,7 @@ class UserRecord:
     state: str | None = None
     editing: str | None = None
     pending: str | None = None
+    pending_value: dict | None = None  # what the pending question is about (JSON)
     answers: dict[str, object] = field(default_factory=dict)
 
 
@@ -40,7 +41,9 @@ def load_user(db: Database, platform: str, platform_user_id: str) -> UserRecord 
     return UserRecord(id=row["id"], platform=row["platform"],
                       platform_user_id=row["platform_user_id"], language=row["language"],
                       language_chosen=bool(row["language_chosen"]), state=row["state"],
-                      editing=row["editing"], pending=row["pending"], answers=answers)
+                      editing=row["editing"], pending=row["pending"],
+                      pending_value=json.loads(row["pending_value"])
+                      if row.get("pending_value") else None, answers=answers)
 
 
 def create_user(db: Database, platform: str, platform_user_id: str, language: str,
@@ -66,6 +69,8 @@ def save_user(db: Database, user: UserRecord, previous_answers: dict[str, object
         db["users"].update(user.id, {
             "language": user.language, "language_chosen": int(user.language_chosen),
             "state": user.state, "editing": user.editing, "pending": user.pending,
+            "pending_value": json.dumps(user.pending_value, ensure_ascii=False)
+            if user.pending is not None and user.pending_value is not None else None,
             "updated_at": now,
         })
         if changed:

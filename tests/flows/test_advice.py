@@ -62,10 +62,28 @@ def test_several_champions(champion):
     assert advice.several_champions(with_(champion=champion)) is not None
 
 
-def test_an_agency_or_intern_as_champion():
-    assert advice.outsourced(with_(champion="notre agence")) is not None
-    assert advice.outsourced(with_(champion="le stagiaire")) is not None
-    assert advice.outsourced(BASE) is None
+@pytest.mark.parametrize("champion", ["notre agence", "un freelance", "l'agence Pixel",
+                                      "a social media agency", "un prestataire externe"])
+def test_an_outside_champion_gets_the_outsourcing_warning_only(champion):
+    assert advice.outsourced(with_(champion=champion)) is not None
+    assert advice.learner(with_(champion=champion)) is None
+
+
+@pytest.mark.parametrize("champion", ["le stagiaire", "mon apprenti", "l'apprentie",
+                                      "une alternante", "Léa, notre alternante",
+                                      "our intern", "a student", "mon stagiaire"])
+def test_a_learner_gets_the_skills_warning_not_the_agency_one(champion):
+    assert advice.learner(with_(champion=champion)) is not None
+    assert advice.outsourced(with_(champion=champion)) is None
+    assert advice.several_champions(with_(champion=champion)) is None
+
+
+@pytest.mark.parametrize("champion", ["Marie, la gérante", "moi, la gérante",
+                                      "me, the founder", "Paul (mon associé)", "moi"])
+def test_one_person_with_a_role_gets_no_champion_warning(champion):
+    answers = with_(champion=champion)
+    assert [a for a in (advice.several_champions(answers), advice.outsourced(answers),
+                        advice.learner(answers)) if a] == []
 
 
 def test_cost_of_the_plan_against_the_objective():
