@@ -58,14 +58,12 @@ def run_console(coach: Coach, user_id: str, read: Callable[[str], str] = input,
     async def deliver(_: str, replies: list[Reply]) -> None:
         show(replies)
 
-    send("/start")
-    # a check-in that fell due while the terminal was closed is shown now
-    asyncio.run(Scheduler(coach, {PLATFORM: deliver}).tick(only=(PLATFORM, user_id)))
-    while True:
-        try:
-            line = read(PROMPT)
-        except (EOFError, KeyboardInterrupt):
-            print("\n" + t(coach.language_of(PLATFORM, user_id), "console.goodbye"),
-                  file=out, flush=True)
-            return
-        send(line)
+    try:
+        send("/start")
+        # a check-in that fell due while the terminal was closed is shown now
+        asyncio.run(Scheduler(coach, {PLATFORM: deliver}).tick(only=(PLATFORM, user_id)))
+        while True:
+            send(read(PROMPT))
+    except (EOFError, KeyboardInterrupt):  # Ctrl-D, or Ctrl-C at any moment
+        print("\n" + t(coach.language_of(PLATFORM, user_id), "console.goodbye"),
+              file=out, flush=True)
