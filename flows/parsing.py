@@ -1,17 +1,23 @@
-"""Parsers that turn what a user typed into a stored value, or say what is wrong.
+"""Parsers of figures: hours, money, counts of results, figures per network.
 
-Each parser returns the value or raises `InvalidAnswer` with the catalogue key of a
-clear re-ask and its parameters. Amounts are read from what people really type:
-"15 000 €", "15k", "1,5 k€", "2000 euros par an", "200/mois".
+Each parser returns the value to store, or a `Noted` value when it converted something
+the user should hear back; it raises `InvalidAnswer` with the catalogue key of a clear
+re-ask, or `Unsure` when the figure is understood but surprising. Amounts are read from
+what people really type: "15 000 €", "15k", "1,5 k€", "200/mois", « 2 500 € par
+trimestre », « 1500 CHF », « mille euros ». The low-level readers are in flows/numbers.py;
+worded answers (objective, target, champion) are in flows/answers.py.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from flows import numbers
 from flows import vocabulary as words
+from flows.i18n import Money
+from flows.matching import networks_in
 
 MAX_TEXT = 300
 MAX_HOURS = 70  # a week of social networks beyond this is not a plan
@@ -79,213 +85,402 @@ def clean_text(text: str | None, max_length: int = MAX_TEXT) -> str:
     return re.sub(r"\s+", " ", value)
 
 
-def choice_indexes(text: str) -> list[int] | None:
-    """Return the 1-based numbers in "1,3" or "1 3", or None when it is not numbers."""
-    parts = [p for p in re.split(r"\s*[,;/+&]\s*|\s+(?:et|and)\s+|\s+", text.strip()) if p]
-    if parts and all(p.lstrip("-").isdigit() for p in parts):
-        return [int(p) for p in parts]
-    return None
-
-
-def parse_choices(text: str, values: tuple[str, ...], aliases: dict[str, str],
-                  multi: bool) -> tuple[str, ...]:
-    """Return the option values chosen by number ("1,3", "1 3") or by label in `text`.
-
-    `aliases` maps a normalised label, in any language, to its option value.
-    """
-    value = clean_text(text)
-    indexes = choice_indexes(value)
-    if indexes is not None:
-        if any(not 1 <= i <= len(values) for i in indexes):
-            raise InvalidAnswer("problem.unknown_option", count=len(values))
-        chosen = [values[i - 1] for i in indexes]
-    else:
-        pieces = [value] if not multi else re.split(r"\s*[,;]\s*|\s+(?:et|and)\s+", value)
-        chosen = []
-        for piece in pieces:
-            match = aliases.get(words.normalize(piece))
-            if match is None:
-                raise InvalidAnswer("problem.unknown_option", count=len(values))
-            chosen.append(match)
-    unique = tuple(dict.fromkeys(chosen))
-    if not multi and len(unique) > 1:
-        raise InvalidAnswer("problem.single_choice")
-    return unique
-
-
 def _decimal(number: str) -> Decimal:
     """Read one number typed with French or English separators."""
-    digits = re.sub(r"(?<=\d)[\s\u00a0\u202f']+(?=\d)", "", number)
-    if re.fullmatch(r"\d{1,3}([.,])\d{3}(\1\d{3})*", digits):
-        digits = re.sub(r"[.,]", "", digits)  # "15,000" or "15.000": grouping
-    elif re.fullmatch(r"\d{1,3}(,\d{3})+\.\d+", digits):
-        digits = digits.replace(",", "")  # "1,500.50"
-    elif re.fullmatch(r"\d{1,3}(\.\d{3})+,\d+", digits):
-        digits = digits.replace(".", "").replace(",", ".")  # "1.500,50"
-    else:
-        digits = digits.replace(",", ".")
     try:
-        return Decimal(digits)
-    except InvalidOperation:
+        return numbers.decimal_of(number)
+    except ValueError:
         raise InvalidAnswer("problem.not_an_amount") from None
 
 
-NUMBER = r"-?\d[\d\s\u00a0\u202f'.,]*"
+SMALL_BUDGET = 50  # a yearly budget under this is more likely a slip than a plan
+LOW_RATE, HIGH_RATE = 5, 300  # hourly costs outside this deserve a second look
+MANY_HOURS = 35  # a bare figure above this may well be minutes
+# Hours in each period, to turn a salary or a day rate into an hourly cost.
+HOURS_IN = {"hour": 1, "day": numbers.HOURS_A_DAY, "week": numbers.HOURS_A_WEEK,
+            "month": numbers.HOURS_A_MONTH, "quarter": numbers.HOURS_A_YEAR / 4,
+            "semester": numbers.HOURS_A_YEAR / 2, "year": numbers.HOURS_A_YEAR}
+NOTHING_WORDS = re.compile(
+    r"\b(?:aucune?|rien|none|nothing|nada|zero|non|nope|nil|pas de|pas d'|pas une?|"
+    r"pas encore|pas eu|pas fait|not yet|not any|que dalle|no (?:budget|time|hours?|"
+    r"results?|leads?|clients?|customers?|sales?|revenue|money))\b")
+
+
+def _nothing(plain: str) -> bool:
+    """Tell whether prepared text says zero: "0", « aucun », « rien », « pas de budget »."""
+    found = numbers.figures(plain)
+    if found:
+        return all(figure.value == 0 for figure in found)
+    return plain in words.NOTHING or plain in words.ZERO_BUDGET \
+        or bool(NOTHING_WORDS.search(plain))
+
+
+def _money(plain: str, refusal: str) -> numbers.Sum:
+    """Return the amount typed in prepared text; refuse no figure, a negative or a huge one."""
+    figure = numbers.money_in(plain)
+    if figure is None:
+        raise InvalidAnswer(refusal)
+    if figure.amount < 0 or (figure.low is not None and figure.low < 0):
+        raise InvalidAnswer("problem.negative")
+    return figure
+
+
+def _within_limit(amount: float, currency: str | None) -> float:
+    """Return `amount`, or refuse it when it is beyond any small business's figure."""
+    if amount > MAX_BUDGET * numbers.PER_EURO.get(currency or "EUR", 1):
+        raise InvalidAnswer("problem.amount_too_big", max=MAX_BUDGET)
+    return float(amount)
 
 
 def parse_amount(text: str, monthly_allowed: bool = True) -> Amount:
-    """Return the yearly amount in euros typed in `text`; monthly amounts become yearly."""
-    value = clean_text(text)
-    plain = words.normalize(value)
-    if plain in words.ZERO_BUDGET:
+    """Return the yearly amount typed in `text`; per-period amounts become yearly
+    (only a monthly one when `monthly_allowed` is false: then it is kept as typed)."""
+    plain = numbers.prepare(clean_text(text))
+    if _nothing(plain):
         return Amount(0.0)
-    found = re.search(NUMBER, plain)
-    if not found:
-        raise InvalidAnswer("problem.not_an_amount")
-    if found.group().startswith("-"):
-        raise InvalidAnswer("problem.negative")
-    amount = _decimal(found.group().strip(" .,"))
-    rest = plain[found.end():]
-    if re.match(r"\s*(k|ke|keur|k€)\b|\s*k", rest):
-        amount *= 1000
-    elif re.match(r"\s*(m|millions?)\b", rest) and not re.match(r"\s*mois", rest):
-        amount *= 1_000_000
-    monthly = monthly_allowed and words.matches_any(rest, words.MONTHLY)
-    yearly = float(amount * 12 if monthly else amount)
-    if yearly > MAX_BUDGET:
-        raise InvalidAnswer("problem.amount_too_big", max=MAX_BUDGET)
-    return Amount(yearly, float(amount) if monthly else None)
+    figure = _money(plain, "problem.not_an_amount")
+    period = figure.period if figure.period in numbers.PER_YEAR else "year"
+    if not monthly_allowed:
+        period = "year"
+    yearly = _within_limit(figure.amount * numbers.PER_YEAR[period], figure.currency)
+    return Amount(yearly, float(figure.amount) if period == "month" else None)
 
 
-def parse_budget(text: str) -> dict[str, float]:
-    """Return the yearly budget to store, with the monthly figure when one was typed."""
-    amount = parse_amount(text)
-    stored = {"yearly": amount.yearly}
-    if amount.monthly is not None:
-        stored["monthly"] = amount.monthly
+def parse_budget(text: str) -> dict | Noted:
+    """Return the yearly budget to store: {"yearly": euros}, with "monthly" for a monthly
+    figure, "period" and "per_period" for another period, "currency" when not euros.
+
+    A period is converted to a year and said back (`Noted`); another currency, or a
+    budget under 50 € a year, is asked back (`Unsure`).
+    """
+    plain = numbers.prepare(clean_text(text))
+    if _nothing(plain):
+        return {"yearly": 0.0}
+    figure = _money(plain, "problem.budget.not_an_amount")
+    if figure.period == "hour":
+        raise InvalidAnswer("problem.budget.hourly")
+    period = figure.period or "year"
+    currency = figure.currency or "EUR"
+    yearly = _within_limit(figure.amount * numbers.PER_YEAR[period], currency)
+    stored: dict = {"yearly": yearly}
+    if period == "month":
+        stored["monthly"] = float(figure.amount)
+    elif period != "year":
+        stored.update(period=period, per_period=float(figure.amount))
+    if currency != "EUR":
+        stored["currency"] = currency
+        typed = Money(figure.amount, currency)
+        if period == "year":
+            raise Unsure("unsure.currency", stored, also={"currency": currency}, amount=typed)
+        raise Unsure("unsure.currency.yearly", stored, also={"currency": currency},
+                     amount=typed, yearly=Money(yearly, currency))
+    if 0 < yearly < SMALL_BUDGET:
+        raise Unsure("unsure.small_budget", stored, amount=Money(yearly))
+    if period == "month":
+        return Noted(stored, "notice.monthly", {"monthly": Money(figure.amount),
+                                                "yearly": Money(yearly)})
+    if period != "year":
+        return Noted(stored, f"noted.budget.{period}", {"amount": Money(figure.amount),
+                                                        "yearly": Money(yearly)})
+    if figure.low is not None:
+        return Noted(stored, "noted.budget.range", {
+            "low": Money(figure.low), "high": Money(figure.high), "amount": Money(yearly)})
     return stored
 
 
-def parse_hourly_cost(text: str) -> float:
-    """Return the cost of one hour in euros ("35", "35 €/h", "40 euros de l'heure")."""
-    value = parse_amount(text, monthly_allowed=False).yearly
-    if not 1 <= value <= MAX_HOURLY_COST:
+def parse_hourly_cost(text: str) -> float | Noted:
+    """Return the cost of one hour in euros ("35", "35 €/h", "40 euros de l'heure").
+
+    A day or week rate is converted and said back; a monthly or yearly salary, another
+    currency, or under 5 € or over 300 € an hour is asked back (`Unsure`).
+    """
+    plain = numbers.prepare(clean_text(text))
+    figure = _money(plain, "problem.hourly_cost.not_an_amount")
+    if figure.amount == 0:
+        raise InvalidAnswer("problem.hourly_cost.zero")
+    currency = figure.currency or "EUR"
+    period = figure.period or "hour"
+    rate = round(figure.amount / HOURS_IN[period], 2)
+    scale = numbers.PER_EURO.get(currency, 1)
+    if period == "hour" and rate > MAX_HOURLY_COST * scale:
         raise InvalidAnswer("problem.rate_out_of_range", max=MAX_HOURLY_COST)
-    return value
+    _within_limit(figure.amount, currency)
+    if currency != "EUR":
+        raise Unsure("unsure.currency", rate, also={"currency": currency},
+                     amount=Money(rate, currency))
+    if period in ("month", "quarter", "semester", "year"):
+        key = "unsure.hourly_cost.month" if period == "month" else "unsure.hourly_cost.year"
+        typed = figure.amount if period == "month" else \
+            figure.amount * numbers.PER_YEAR[period]
+        raise Unsure(key, rate, amount=Money(typed), rate=Money(rate))
+    if not LOW_RATE <= rate <= HIGH_RATE:
+        raise Unsure("unsure.hourly_cost", rate, amount=Money(rate))
+    if period in ("day", "week"):
+        return Noted(rate, f"noted.hourly_cost.{period}", {"amount": Money(figure.amount),
+                                                           "rate": Money(rate)})
+    if figure.low is not None:
+        return Noted(rate, "noted.hourly_cost.range", {
+            "low": Money(figure.low), "high": Money(figure.high), "amount": Money(rate)})
+    return rate
 
 
-def parse_hours(text: str) -> float:
-    """Return hours a week from "3", "2,5", "3h", "1h30", "90 min" or "2 heures"."""
-    plain = words.normalize(clean_text(text))
-    if re.match(r"^\s*-\s*\d", plain):
-        raise InvalidAnswer("problem.negative")
-    found = re.search(r"(\d+(?:[.,]\d+)?)\s*(h|heures?|hours?|hrs?|min|minutes?)?\s*(\d{1,2})?",
-                      plain)
-    if not found:
-        raise InvalidAnswer("problem.not_a_number")
-    number, unit, minutes = found.groups()
-    hours = float(number.replace(",", "."))
-    if unit and unit.startswith("min"):
-        hours /= 60
-    elif minutes:
-        hours += int(minutes) / 60
-    if hours <= 0:
+def _networks_total(value: str, plain: str, read) -> Noted | float | None:
+    """Return the sum of per-network figures when two networks or more are named."""
+    spans = _network_spans(plain, {})
+    if len(spans) < 2:
+        return None
+    total = round(sum(parse_split(value, {}, read).values()), 2)
+    return Noted(total, "noted.hours.total", {"hours": float(total)})
+
+
+def _weekly(duration: numbers.Duration) -> float:
+    """Return the hours a week of a duration typed per day, week, month or year."""
+    factor = {"day": numbers.WORKING_DAYS_A_WEEK, "month": 1 / numbers.WEEKS_A_MONTH,
+              "year": 1 / 52}.get(duration.period, 1)
+    return duration.hours * factor
+
+
+def _hours(text: str, allow_zero: bool) -> float | Noted:
+    """Return hours a week, refusing zero unless `allow_zero`; see `parse_hours`."""
+    value = clean_text(text)
+    plain = numbers.prepare(value)
+    if _nothing(plain):
+        if allow_zero:
+            return 0.0
         raise InvalidAnswer("problem.zero_hours")
-    if hours > MAX_HOURS:
-        raise InvalidAnswer("problem.too_many_hours", hours=round(hours), max=MAX_HOURS)
-    return round(hours, 2)
+    if numbers.negative(plain):
+        raise InvalidAnswer("problem.negative")
+    total = _networks_total(value, plain, parse_week_hours if allow_zero else parse_hours)
+    if total is not None:
+        return total
+    duration = numbers.duration_in(plain)
+    if duration is None:
+        raise InvalidAnswer("problem.hours.not_a_number")
+    weekly = round(_weekly(duration), 2)
+    if weekly <= 0:
+        if allow_zero:
+            return 0.0
+        raise InvalidAnswer("problem.zero_hours")
+    if weekly > MAX_HOURS:
+        raise InvalidAnswer("problem.too_many_hours", hours=round(weekly), max=MAX_HOURS)
+    if not duration.unit and duration.period is None and weekly > MANY_HOURS:
+        raise Unsure("unsure.many_hours", weekly, hours=weekly)
+    if duration.period in ("day", "month", "year"):
+        return Noted(weekly, f"noted.hours.{duration.period}",
+                     {"hours": round(duration.hours, 2), "weekly": weekly})
+    if duration.low is not None:
+        return Noted(weekly, "noted.hours.range", {"low": round(duration.low, 2),
+                                                   "high": round(duration.high, 2),
+                                                   "hours": weekly})
+    if duration.days is not None:
+        return Noted(weekly, "noted.hours.days", {"days": duration.days, "hours": weekly})
+    return weekly
 
 
-def parse_target(text: str) -> dict[str, object]:
-    """Return a measurable target: its text, first number and period, if any."""
-    value = clean_text(text)
-    found = re.search(r"\d+(?:[.,]\d+)?", value)
-    if not found:
-        raise InvalidAnswer("problem.target_needs_number")
-    period = next((name for name, patterns in words.TARGET_PERIODS.items()
-                   if words.matches_any(value, patterns)), None)
-    return {
-        "text": value,
-        "number": float(found.group().replace(",", ".")),
-        "period": period,
-        "horizon": words.matches_any(value, words.HORIZON),
-    }
-
-
-def parse_champion(text: str) -> str:
-    """Return the champion's name or role; "everybody" is nobody."""
-    value = clean_text(text, max_length=120)
-    if words.matches_any(value, words.EVERYBODY):
-        raise InvalidAnswer("problem.everybody")
-    return value
-
-
-def parse_reason(text: str) -> str:
-    """Return a typed objective; "everybody is there" is not one."""
-    value = clean_text(text)
-    if words.matches_any(value, words.BAD_REASONS):
-        raise InvalidAnswer("problem.bad_reason")
-    return value
+def parse_hours(text: str) -> float | Noted:
+    """Return hours a week from "3", « 2,5 », "1h30", "1:30", "90 min", « 2 heures »,
+    « une demi-heure », "two hours"; a range (« 1 à 2 h ») keeps its middle, and hours per
+    day (5 working days), month or year become a week's: both are said back (`Noted`)."""
+    return _hours(text, allow_zero=False)
 
 
 MAX_RESULTS = 100_000
 
 
 def _number_in(text: str) -> float | None:
-    found = re.search(r"-?\d+(?:[.,]\d+)?", text)
-    return float(found.group().replace(",", ".")) if found else None
+    """Return the first figure in `text` (number words included), or None."""
+    found = numbers.figures(numbers.prepare(text))
+    return found[0].value if found else None
 
 
 def _network_in(part: str, aliases: dict[str, str]) -> str | None:
-    """Return the network named in `part`, the longest alias first."""
-    for alias in sorted(aliases, key=len, reverse=True):
-        if alias and re.search(rf"(?<![a-z]){re.escape(alias)}(?![a-z])", part):
-            return aliases[alias]
+    """Return the first network named in `part`, typos and abbreviations allowed."""
+    spans = _network_spans(numbers.prepare(words.normalize(part)), aliases)
+    return spans[0][0] if spans else None
+
+
+SEPARATORS = re.compile(r"\s*(?:[;/+|\n]|,(?!\d)|(?<!\d),|\bet\b|\band\b|\bpuis\b|"
+                        r"\bthen\b|\bplus\b)\s*")
+# What may stand between two figures of one network's part: « 1 h 30 », « 1 à 2 ».
+FIGURE_GLUE = re.compile(r"[\s:.,'-]*(?:(?:h|heures?|hours?|hrs?|min|minutes?|mn|m|et|and|a|"
+                         r"to|ou|or)\b[\s:.,'-]*)*")
+
+
+UNIT_AFTER_FIGURE = re.compile(r"(?<=\d)[a-z]+|(?<=\d)(\s+)(?:h|hrs?|heures?|hours?|min|mins|"
+                               r"minutes?|mn|m|k|e|eur|euros?|balles)\b")
+
+
+def _network_spans(plain: str, aliases: dict[str, str]) -> list[tuple[str, int, int]]:
+    """Return the networks named in prepared text; units after figures ("1h30", « 2 h »)
+    are hidden first, so that "instagram 1h30" is not read as "instagram h"."""
+    masked = UNIT_AFTER_FIGURE.sub(lambda m: (m.group(1) or "") + "#" * (
+        len(m.group()) - len(m.group(1) or "")), plain)
+    return networks_in(masked, aliases)
+
+
+def _stray(piece: str) -> str | None:
+    """Return the tail of `piece` that holds a second, unexplained figure, if any."""
+    found = numbers.figures(piece)
+    for first, second in zip(found, found[1:]):
+        if not FIGURE_GLUE.fullmatch(piece[first.end:second.start]):
+            return piece[first.end:].strip(" ,;:/-")
     return None
 
 
+def _pieces(plain: str, spans: list[tuple[str, int, int]]) -> list[tuple[str, str]]:
+    """Return (network, the text of its figure) for each network named in `plain`.
+
+    The figure follows its network ("Facebook 0,5 Instagram 2", « FB: 1 / Insta: 2 ») or,
+    when nothing with a figure follows the last network, precedes it (« 2 sur linkedin et
+    1 sur facebook »). A figure that belongs to no known network is refused, named back.
+    """
+    before, after = plain[:spans[0][1]], plain[spans[-1][2]:]
+    figure_first = not numbers.has_number(after) and numbers.has_number(before)
+    chunks = []
+    for index, (network, start, end) in enumerate(spans):
+        if figure_first:
+            chunk = plain[spans[index - 1][2] if index else 0:start]
+        else:
+            chunk = plain[end:spans[index + 1][1] if index + 1 < len(spans) else len(plain)]
+        chunks.append((network, plain[start:end], chunk))
+    stray = after if figure_first else before
+    if numbers.has_number(stray):
+        raise InvalidAnswer("checkin.problem.which_network", part=stray.strip(" ,;:/-"))
+    pieces = []
+    for network, name, chunk in chunks:
+        parts = [p.strip(" :=") for p in SEPARATORS.split(chunk)]
+        figured = [p for p in parts if numbers.has_number(p) or NOTHING_WORDS.search(p)]
+        if not figured:
+            raise InvalidAnswer("checkin.problem.missing_figure", part=name)
+        own = figured[-1] if figure_first else figured[0]
+        others = [p for p in figured if p is not own]
+        unexplained = others[0] if others else _stray(own)
+        if unexplained:
+            raise InvalidAnswer("checkin.problem.which_network", part=unexplained)
+        pieces.append((network, own))
+    return pieces
+
+
 def parse_split(text: str, aliases: dict[str, str], read) -> dict[str, float] | None:
-    """Return figures per network from "LinkedIn 2, Instagram 1h30", or None when the
-    text names no network. `read` turns each part's figure into a number."""
-    plain = words.normalize(clean_text(text))
-    parts = [p for p in re.split(r"\s*[,;/+\n]\s*|\s+(?:et|and)\s+", plain) if p.strip()]
-    named = [(part, _network_in(part, aliases)) for part in parts]
-    if not any(network for _, network in named):
+    """Return figures per network from "LinkedIn 2, Instagram 1h30", « Facebook 0,5
+    Instagram 2 », « 2 sur linkedin et 1 sur facebook », or None when the text names no
+    network. `read` turns each network's figure into a number (its `Noted` is dropped);
+    an `Unsure` from one figure is raised again with the whole split as its value."""
+    plain = numbers.spell_durations(numbers.prepare(clean_text(text)))
+    plain = re.sub(r"\b(h|heures?|hours?)\s+(?:et|and)\s+(?=\d+\s*(?:min|mn))", r"\1 ", plain)
+    spans = _network_spans(plain, aliases)
+    if not spans:
         return None
     split: dict[str, float] = {}
-    for part, network in named:
-        if network is None:
-            raise InvalidAnswer("checkin.problem.which_network", part=part)
-        split[network] = split.get(network, 0.0) + read(part)
+    doubt: Unsure | None = None
+    for network, piece in _pieces(plain, spans):
+        try:
+            figure = unwrap(read(piece))
+        except Unsure as unsure:
+            figure, doubt = unsure.value, doubt or unsure
+        split[network] = round(split.get(network, 0.0) + float(figure), 2)
+    if doubt is not None:
+        raise Unsure(doubt.key, split, doubt.also, **doubt.params)
     return split
 
 
-def parse_week_hours(text: str) -> float:
-    """Return the hours of a week: like `parse_hours`, and "0" or "aucune" is allowed."""
-    if words.normalize(clean_text(text)) in words.NOTHING:
-        return 0.0
-    return parse_hours(text)
+def parse_week_hours(text: str) -> float | Noted:
+    """Return the hours of a week: like `parse_hours`, and 0, « aucune », « rien » or
+    "none" is allowed."""
+    return _hours(text, allow_zero=True)
 
 
-def parse_count(text: str) -> float:
-    """Return a number of results; likes and followers are refused (seeds 001, 002)."""
-    plain = words.normalize(clean_text(text))
+def _right_after(plain: str, figure: numbers.Figure, pattern: str) -> bool:
+    """Tell whether `pattern` is typed right after `figure`."""
+    return bool(re.compile(rf"\s*(?:{pattern})").match(plain, figure.end))
+
+
+def parse_count(text: str) -> float | Noted:
+    """Return a number of results: "3 devis", « vingt devis », « 1 000 », « un client »,
+    « aucun »; likes and followers are refused (seeds 001, 002), so are hours and euros."""
+    plain = numbers.prepare(clean_text(text))
     if words.matches_any(plain, words.VANITY):
         raise InvalidAnswer("checkin.problem.vanity")
-    if plain in words.NOTHING:
+    if _nothing(plain):
         return 0.0
-    number = _number_in(plain)
-    if number is None:
-        raise InvalidAnswer("checkin.problem.not_a_count")
-    if number < 0:
+    if numbers.negative(plain):
         raise InvalidAnswer("problem.negative")
-    if number > MAX_RESULTS:
+    found = numbers.figures(plain)
+    if not found:
+        raise InvalidAnswer("checkin.problem.not_a_count")
+    first = found[0]
+    if _right_after(plain, first, r"(?:h|heures?|hours?|hrs?|min|minutes?|mn)(?![a-z])|:\d"):
+        raise InvalidAnswer("checkin.problem.count_not_hours")
+    if _right_after(plain, first, r"k?\s*(?:€|\$|£|eur(?:os?)?\b|balles\b|dollars?\b|chf\b|"
+                                  r"f?cfa\b)"):
+        raise InvalidAnswer("checkin.problem.count_not_money")
+    if len(found) > 1 and numbers.range_of(plain, first, found[1]) \
+            and first.value < found[1].value:
+        middle = (first.value + found[1].value) / 2
+        if middle > MAX_RESULTS:
+            raise InvalidAnswer("checkin.problem.too_many", max=MAX_RESULTS)
+        return Noted(middle, "noted.count.range", {"low": first.value,
+                                                   "high": found[1].value,
+                                                   "count": middle})
+    if first.value > MAX_RESULTS:
         raise InvalidAnswer("checkin.problem.too_many", max=MAX_RESULTS)
-    return number
+    return float(first.value)
 
 
-def parse_revenue(text: str) -> float:
-    """Return the revenue of a week in euros; "0" or "rien" is zero."""
-    if words.normalize(clean_text(text)) in words.NOTHING:
+def _revenue_of(plain: str) -> tuple[float, numbers.Sum]:
+    """Return the revenue of a week in the typed currency and the amount it came from."""
+    figure = _money(plain, "problem.revenue.not_an_amount")
+    if figure.period == "hour":
+        raise InvalidAnswer("problem.revenue.not_an_amount")
+    if figure.period == "day":
+        weekly = figure.amount * numbers.WORKING_DAYS_A_WEEK
+    else:
+        weekly = figure.amount * numbers.PER_YEAR.get(figure.period or "week", 52) / 52
+    return _within_limit(round(weekly, 2), figure.currency), figure
+
+
+def _revenue_piece(text: str) -> float:
+    """Return one network's revenue of the week, in the typed currency."""
+    plain = numbers.prepare(clean_text(text))
+    if _nothing(plain):
         return 0.0
-    return parse_amount(text, monthly_allowed=False).yearly
+    weekly, figure = _revenue_of(plain)
+    currency = figure.currency or "EUR"
+    if currency != "EUR":
+        raise Unsure("unsure.currency", weekly, also={"currency": currency},
+                     amount=Money(weekly, currency))
+    return weekly
+
+
+def parse_revenue(text: str) -> float | Noted:
+    """Return the revenue of a week in euros; « 0 » or « rien » is zero.
+
+    A monthly (or daily, yearly) figure becomes a week's, said back; per-network amounts
+    are added up; hours ("Facebook 1h, Instagram 1h30") are refused: revenue is money.
+    """
+    value = clean_text(text)
+    plain = numbers.prepare(value)
+    if _nothing(plain):
+        return 0.0
+    if numbers.duration_units(plain) and numbers.currency_in(plain) is None:
+        raise InvalidAnswer("problem.revenue.not_hours")
+    if _network_spans(plain, {}):
+        try:
+            total = round(sum(parse_split(value, {}, _revenue_piece).values()), 2)
+        except Unsure as unsure:
+            raise Unsure(unsure.key, round(sum(unsure.value.values()), 2), unsure.also,
+                         amount=Money(sum(unsure.value.values()),
+                                      unsure.also.get("currency", "EUR"))) from None
+        return Noted(total, "noted.revenue.total", {"amount": Money(total)})
+    weekly, figure = _revenue_of(plain)
+    currency = figure.currency or "EUR"
+    if currency != "EUR":
+        raise Unsure("unsure.currency", weekly, also={"currency": currency},
+                     amount=Money(figure.amount, currency))
+    if figure.period not in (None, "week"):
+        return Noted(weekly, f"noted.revenue.{figure.period}",
+                     {"amount": Money(figure.amount), "weekly": Money(weekly)})
+    if figure.low is not None:
+        return Noted(weekly, "noted.revenue.range", {
+            "low": Money(figure.low), "high": Money(figure.high), "amount": Money(weekly)})
+    return weekly

@@ -2,9 +2,10 @@
 
 import pytest
 
-from flows.parsing import (InvalidAnswer, parse_amount, parse_budget, parse_champion,
-                           parse_choices, parse_hourly_cost, parse_hours, parse_reason,
-                           parse_target, clean_text)
+from flows.answers import parse_champion, parse_reason, parse_target
+from flows.choices import parse_choices
+from flows.parsing import (InvalidAnswer, parse_amount, parse_budget, parse_hourly_cost,
+                           parse_hours, clean_text)
 
 
 @pytest.mark.parametrize("typed, yearly, monthly", [
@@ -33,7 +34,8 @@ def test_amounts_are_read_as_people_type_them(typed, yearly, monthly):
 
 
 def test_budget_keeps_the_monthly_figure_it_came_from():
-    assert parse_budget("200/mois") == {"yearly": 2400.0, "monthly": 200.0}
+    noted = parse_budget("200/mois")  # converted: said back as a Noted
+    assert noted.value == {"yearly": 2400.0, "monthly": 200.0} and noted.key == "notice.monthly"
     assert parse_budget("5k") == {"yearly": 5000.0}
 
 
@@ -60,7 +62,7 @@ def test_hours_a_week(typed, hours):
 
 @pytest.mark.parametrize("typed, key", [
     ("-3", "problem.negative"), ("0", "problem.zero_hours"),
-    ("500", "problem.too_many_hours"), ("beaucoup", "problem.not_a_number"),
+    ("500", "problem.too_many_hours"), ("beaucoup", "problem.hours.not_a_number"),
     ("   ", "problem.empty"),
 ])
 def test_impossible_hours_are_refused(typed, key):
@@ -79,7 +81,9 @@ def test_hourly_cost_in_range():
 def test_target_needs_a_number_and_reads_its_period():
     target = parse_target("10 leads qualifiés par mois d'ici 3 mois")
     assert target["number"] == 10 and target["period"] == "month" and target["horizon"]
-    assert parse_target("50 clients")["horizon"] is False
+    with pytest.raises(InvalidAnswer) as refusal:  # a number and what, but not when
+        parse_target("50 clients")
+    assert refusal.value.key == "problem.target.needs_when"
     with pytest.raises(InvalidAnswer) as refusal:
         parse_target("plein de clients")
     assert refusal.value.key == "problem.target_needs_number"
