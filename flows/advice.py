@@ -27,6 +27,11 @@ class Advice:
     params: dict[str, object] = field(default_factory=dict)
 
 
+def currency_of(answers: dict) -> str:
+    """Return the currency the user's amounts are in: euros unless they confirmed another."""
+    return str(answers.get("currency") or "EUR")
+
+
 def hourly_cost(answers: dict) -> float:
     """Return the cost of an hour: the user's figure, or the default."""
     return float(answers.get("hourly_cost") or DEFAULT_HOURLY_COST)

@@ -8,24 +8,25 @@ answered; the last one produces the verdict. Also `/report` and `/settings`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
 from sqlite_utils import Database
 
 from flows import render
 from flows import vocabulary as words
-from flows.advice import hourly_cost, objective_of
+from flows.advice import currency_of, hourly_cost, objective_of
 from flows.chart import chart_png
-from flows.i18n import money, number, t
+from flows.i18n import in_currency, money, number, t
 from flows.messages import Option, Reply
-from flows.parsing import (InvalidAnswer, parse_count, parse_revenue, parse_split,
-                           parse_week_hours)
+from flows.parsing import (InvalidAnswer, Noted, Unsure, parse_count, parse_revenue,
+                           parse_split, parse_week_hours)
 from flows.schedule import Schedule, next_due, week_of
 from flows.verdict import Verdict, judge
+from flows.when import format_date, parse_date, parse_days, parse_time, parse_timezone, \
+    parse_weekday
 from storage import checkins as store
 from storage.checkins import DONE, LEFT, CheckinRecord
 
@@ -50,6 +51,11 @@ def network_names(language: str, networks: list[str]) -> str:
 
 def day_name(language: str, weekday: int) -> str:
     return get_day_names("wide", locale=language)[weekday]
+
+
+def _cash(language: str, answers: dict, value: float) -> str:
+    """Format an amount in the user's currency."""
+    return money(language, value, currency_of(answers))
 
 
 def _fmt(language: str, value: object) -> str:
@@ -84,8 +90,14 @@ class CheckinDesk:
         if schedule.stopped:
             text += " " + t(language, "settings.stopped")
         elif schedule.paused_until:
-            text += " " + t(language, "settings.paused", date=schedule.paused_until.isoformat())
+            text += " " + t(language, "settings.paused",
+                            date=format_date(schedule.paused_until, language, self.today(
+                                schedule)))
         return text
+
+    def today(self, schedule: Schedule) -> date:
+        """Return the user's local date."""
+        return self.clock().astimezone(ZoneInfo(schedule.timezone)).date()
 
     def week(self, user_id: int) -> str:
         schedule, _ = self.schedule_of(user_id)
@@ -136,40 +148,85 @@ class CheckinDesk:
 
     def take(self, language: str, record: CheckinRecord, answers: dict, text: str | None,
              skipped: bool) -> list[Reply]:
-        """Take the answer to the current step; re-ask kindly when it is not understood."""
+        """Take the answer to the current step; re-ask kindly when it is not understood.
+
+        Raises `Unsure` (nothing saved) when a figure needs a yes/no first."""
         step = record.step
+        notes: list[str] = []
         try:
             if skipped and step not in SKIPPABLE:
                 raise InvalidAnswer("checkin.problem.cannot_skip")
-            updated = record if skipped else self.read(step, record, answers, text or "")
+            if skipped:
+                value = None
+            else:
+                value = self.figure(step, text or "", answers)
+                if isinstance(value, Noted):
+                    notes.append(t(language, value.key, **in_currency(value.params, currency_of(answers))))
+                    value = value.value
         except InvalidAnswer as problem:
             params = {"result": result_name(language, answers), **problem.params}
             return [self.ask(language, step, answers, t(language, problem.key, **params),
                              record)]
+        return self.advance(language, record, answers, value, notes)
+
+    def advance(self, language: str, record: CheckinRecord, answers: dict, value: object,
+                notes: list[str] | None = None) -> list[Reply]:
+        """Store one step's figure (None when skipped), then ask the next or conclude."""
+        notes = list(notes or [])
+        step = record.step
+        updated = record if value is None else self.apply(step, record, value)
+        if isinstance(value, dict):
+            outside = [n for n in value if n not in (answers.get("networks") or [])]
+            if outside:
+                notes.append(t(language, "checkin.noted.not_in_plan",
+                               networks=network_names(language, outside)))
         updated = replace(updated, step=self.next_step(step, updated, answers))
         store.save_checkin(self.db, updated, self.clock())
+        before = "\n".join(notes) or None
         if updated.step != DONE:
-            return [self.ask(language, updated.step, answers, record=updated)]
-        return self.verdict_replies(language, record.user_id, answers)
+            return [self.ask(language, updated.step, answers, before, record=updated)]
+        replies = self.verdict_replies(language, record.user_id, answers)
+        if before:
+            first = replies[0]
+            replies[0] = replace(first, text=f"{before}\n\n{first.text}")
+        return replies
 
     @staticmethod
-    def read(step: str, record: CheckinRecord, answers: dict, text: str) -> CheckinRecord:
-        """Return the record with one step's answer read from `text`."""
+    def figure(step: str, text: str, answers: dict) -> object:
+        """Return one step's figure read from `text`: a number, figures per network (a
+        dict), or a `Noted` one; a doubt in the user's own currency is no doubt."""
         aliases = render.aliases("networks")
-        if step == "hours" or step == "split":
-            split = parse_split(text, aliases, parse_week_hours)
-            if split is not None:
-                return replace(record, hours=sum(split.values()) if step == "hours"
-                               else record.hours, hours_split=split)
-            if step == "split":
-                raise InvalidAnswer("checkin.problem.no_split")
-            return replace(record, hours=parse_week_hours(text), hours_split=None)
+        try:
+            if step in ("hours", "split"):
+                split = parse_split(text, aliases, parse_week_hours)
+                if split is not None:
+                    return split
+                if step == "split":
+                    raise InvalidAnswer("checkin.problem.no_split")
+                return parse_week_hours(text)
+            if step == "results":
+                split = parse_split(text, aliases, parse_count)
+                return split if split is not None else parse_count(text)
+            return parse_revenue(text)
+        except Unsure as doubt:
+            if doubt.also and doubt.also.get("currency") == answers.get("currency"):
+                return doubt.value
+            raise
+
+    @staticmethod
+    def apply(step: str, record: CheckinRecord, value: object) -> CheckinRecord:
+        """Return the record with one step's figure: a number or figures per network."""
+        if step in ("hours", "split"):
+            if isinstance(value, dict):
+                total = round(sum(value.values()), 2) if step == "hours" else record.hours
+                return replace(record, hours=total, hours_split=value)
+            return replace(record, hours=float(value), hours_split=None)
         if step == "results":
-            split = parse_split(text, aliases, parse_count)
-            if split is not None:
-                return replace(record, results=sum(split.values()), results_split=split)
-            return replace(record, results=parse_count(text), results_split=None)
-        return replace(record, revenue=parse_revenue(text))
+            if isinstance(value, dict):
+                return replace(record, results=round(sum(value.values()), 2),
+                               results_split=value)
+            return replace(record, results=float(value), results_split=None)
+        return replace(record, revenue=float(value))
 
     @staticmethod
     def next_step(step: str, record: CheckinRecord, answers: dict) -> str:
@@ -206,22 +263,22 @@ class CheckinDesk:
         p = verdict.params
         lines = [t(language, "checkin.figures.week", hours=_fmt(language, p["hours"]),
                    results=_fmt(language, p["results"]), result=result_name(language, answers),
-                   cost=money(language, p["cost"]),
-                   hourly=money(language, hourly_cost(answers)))]
+                   cost=_cash(language, answers, p["cost"]),
+                   hourly=_cash(language, answers, hourly_cost(answers)))]
         if p["cost_per_result"] is not None:
             lines.append(t(language, "checkin.figures.per_result",
-                           cost=money(language, p["cost_per_result"]),
+                           cost=_cash(language, answers, p["cost_per_result"]),
                            hours=_fmt(language, p["hours_per_result"])))
         if p["revenue"]:
             lines.append(t(language, "checkin.figures.revenue",
-                           revenue=money(language, p["revenue"]),
-                           cost=money(language, p["cost"])))
+                           revenue=_cash(language, answers, p["revenue"]),
+                           cost=_cash(language, answers, p["cost"])))
         if p["weeks"] > 1:
             per = p["recent_cost_per_result"]
             lines.append(t(language, "checkin.figures.recent", weeks=p["weeks"],
                            hours=_fmt(language, p["recent_hours"]),
                            results=_fmt(language, p["recent_results"]),
-                           per_result=money(language, per) if per is not None else "—"))
+                           per_result=_cash(language, answers, per) if per is not None else "—"))
         return "\n".join(lines)
 
     @staticmethod
@@ -247,7 +304,8 @@ class CheckinDesk:
             cost = week.hours * hourly_cost(answers)
             lines.append(t(language, "report.line", week=week.week,
                            hours=_fmt(language, week.hours),
-                           results=_fmt(language, week.results), cost=money(language, cost)))
+                           results=_fmt(language, week.results),
+                           cost=_cash(language, answers, cost)))
         lines.append(self.verdict_text(language, judge(answers, history), answers))
         return [Reply("\n".join(lines),
                       image=chart_png(history, self.chart_labels(language)))]
@@ -263,7 +321,7 @@ class CheckinDesk:
         try:
             if name is None:
                 raise InvalidAnswer("settings.unknown")
-            changed = self.change(schedule, name, rest.strip())
+            changed = self.change(schedule, name, rest.strip(), language)
         except InvalidAnswer as problem:
             text = t(language, problem.key, **problem.params)
             return [Reply(text + "\n\n" + self.settings_text(language, schedule))]
@@ -279,16 +337,14 @@ class CheckinDesk:
                             days=days_off or t(language, "settings.none")),
                           t(language, "settings.help")])
 
-    def change(self, schedule: Schedule, name: str, value: str) -> Schedule:
+    def change(self, schedule: Schedule, name: str, value: str, language: str) -> Schedule:
         """Return the schedule with one setting changed, or raise InvalidAnswer."""
         if name == "stop":
             return replace(schedule, stopped=True)
         if name == "resume":
             return replace(schedule, stopped=False, paused_until=None)
         if name == "day":
-            day = words.WEEKDAYS.get(value)
-            if day is None:
-                raise InvalidAnswer("settings.bad_day")
+            day = parse_weekday(value)
             if day in schedule.days_off:
                 raise InvalidAnswer("settings.day_is_off")
             return replace(schedule, weekday=day)
@@ -301,55 +357,7 @@ class CheckinDesk:
             if schedule.weekday in days:
                 raise InvalidAnswer("settings.day_is_off")
             return replace(schedule, days_off=days)
-        today = self.clock().astimezone(ZoneInfo(schedule.timezone)).date()
-        return replace(schedule, paused_until=parse_date(value, today), stopped=False)
+        return replace(schedule, paused_until=parse_date(value, self.today(schedule), language),
+                       stopped=False)
 
 
-def parse_time(text: str) -> time:
-    """Return a time of day from "9:00", "9h", "8h30", "18.15"."""
-    found = re.fullmatch(r"(\d{1,2})\s*(?:[:h.]\s*(\d{2})?)?\s*(?:h)?", text.strip())
-    if not found or int(found.group(1)) > 23 or int(found.group(2) or 0) > 59:
-        raise InvalidAnswer("settings.bad_time")
-    return time(int(found.group(1)), int(found.group(2) or 0))
-
-
-def parse_timezone(text: str) -> str:
-    """Return an IANA time zone from "America/Montreal" or a city name ("montreal")."""
-    wanted = text.strip().replace(" ", "_").lower()
-    zones = {z.lower(): z for z in available_timezones()}
-    zone = zones.get(wanted) or next((z for k, z in sorted(zones.items())
-                                      if k.rsplit("/", 1)[-1] == wanted), None)
-    if zone is None:
-        raise InvalidAnswer("settings.bad_timezone")
-    try:
-        ZoneInfo(zone)
-    except ZoneInfoNotFoundError:  # pragma: no cover - listed zones exist
-        raise InvalidAnswer("settings.bad_timezone") from None
-    return zone
-
-
-def parse_days(text: str) -> frozenset[int]:
-    """Return weekdays from "samedi dimanche" or "sat, sun"."""
-    names = [n for n in re.split(r"[\s,;/]+|\bet\b|\band\b", text) if n]
-    days = [words.WEEKDAYS.get(n) for n in names]
-    if not days or None in days:
-        raise InvalidAnswer("settings.bad_day")
-    return frozenset(days)
-
-
-def parse_date(text: str, today: date) -> date:
-    """Return a date from "2026-12-31", "31/12/2026" or "31/12" (the next one)."""
-    text = text.strip()
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text)
-        found = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}))?", text)
-        if found:
-            day, month, year = found.groups()
-            chosen = date(int(year or today.year), int(month), int(day))
-            if not year and chosen < today:
-                chosen = chosen.replace(year=today.year + 1)
-            return chosen
-    except ValueError:
-        pass
-    raise InvalidAnswer("settings.bad_date")

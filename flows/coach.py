@@ -19,7 +19,8 @@ from sqlite_utils import Database
 import storage
 from flows import checkin, matching, render
 from flows import vocabulary as words
-from flows.i18n import DEFAULT_LANGUAGE, LANGUAGES, money, supported, t
+from flows.advice import currency_of
+from flows.i18n import DEFAULT_LANGUAGE, LANGUAGES, in_currency, money, supported, t
 from flows.checkin import CheckinDesk
 from flows.interview import PLAN_CONFIRMED, Interview, build_machine, resume_state
 from flows.messages import Document, Inbound, Reply
@@ -31,7 +32,8 @@ from storage.checkins import CheckinRecord
 logger = logging.getLogger(__name__)
 
 CONFIRM_PROMPTS = {"restart": "confirm_restart", "delete": "confirm_delete",
-                   "unsure": "confirm_answer", "did_you_mean": "confirm_command"}
+                   "unsure": "confirm_answer", "did_you_mean": "confirm_command",
+                   "checkin_unsure": "confirm_figure"}
 
 
 @dataclass
@@ -166,7 +168,8 @@ class Coach:
         """Return what the coach understood when it converted the answer, if anything."""
         note = turn.interview.note
         if note is not None:
-            return t(turn.language, note.key, **note.params)
+            currency = currency_of(turn.interview.answers)
+            return t(turn.language, note.key, **in_currency(note.params, currency))
         budget = turn.interview.answers.get(question_id)
         if question_id == "budget" and isinstance(budget, dict) and budget.get("monthly"):
             return t(turn.language, "notice.monthly",
@@ -179,8 +182,9 @@ class Coach:
         turn.user.pending = "unsure"
         turn.user.pending_value = {"question": question_id, "value": doubt.value,
                                    "also": doubt.also}
+        params = in_currency(doubt.params, currency_of(turn.interview.answers))
         return [render.confirmation_reply(turn.language, CONFIRM_PROMPTS["unsure"],
-                                          t(turn.language, doubt.key, **doubt.params))]
+                                          t(turn.language, doubt.key, **params))]
 
     def _ask_did_you_mean(self, turn: Turn, command: str, typed: str) -> list[Reply]:
         """Ask whether a text close to a command word was meant as that command."""
@@ -260,6 +264,8 @@ class Coach:
             return self._settle_unsure(turn, about or {}, answer == "yes")
         if pending == "did_you_mean":
             return self._settle_did_you_mean(turn, about or {}, answer == "yes")
+        if pending == "checkin_unsure":
+            return self._settle_checkin_unsure(turn, about or {}, answer == "yes")
         if answer != "yes":
             return [self.current(turn, t(turn.language, "cancelled"))]
         if pending == "restart":
@@ -388,8 +394,29 @@ class Coach:
             if inbound.choice.prompt != checkin.prompt_of(record.step):
                 return [Reply(t(turn.language, "already_answered"), notice=True)]
             skipped = inbound.choice.values == (checkin.SKIP,)
-        return self.checkins.take(turn.language, record, turn.interview.answers,
-                                  inbound.text, skipped)
+        try:
+            return self.checkins.take(turn.language, record, turn.interview.answers,
+                                      inbound.text, skipped)
+        except Unsure as doubt:
+            turn.user.pending = "checkin_unsure"
+            turn.user.pending_value = {"week": record.week, "step": record.step,
+                                       "value": doubt.value, "also": doubt.also}
+            params = in_currency(doubt.params, currency_of(turn.interview.answers))
+            return [render.confirmation_reply(turn.language, CONFIRM_PROMPTS["checkin_unsure"],
+                                              t(turn.language, doubt.key, **params))]
+
+    def _settle_checkin_unsure(self, turn: Turn, about: dict, confirmed: bool) -> list[Reply]:
+        """Store a doubted check-in figure on yes; on no, ask the same step again."""
+        record = self._open_checkin(turn)
+        answers, language = turn.interview.answers, turn.language
+        if record is None or (record.week, record.step) != (about.get("week"),
+                                                            about.get("step")):
+            return [self.current(turn)]
+        if not confirmed:
+            return [self.checkins.ask(language, record.step, answers,
+                                      t(language, "unsure.declined"), record)]
+        answers.update(about.get("also") or {})
+        return self.checkins.advance(language, record, answers, about["value"])
 
     def _command_checkin(self, turn: Turn, _: str) -> list[Reply]:
         if turn.interview.state != PLAN_CONFIRMED:

@@ -75,6 +75,15 @@ def _shown(language: str, value: object) -> object:
     return value
 
 
+def in_currency(params: dict, currency: str) -> dict:
+    """Return `params` with amounts in euros shown in the user's own currency, when they
+    confirmed another one: a parser that saw no currency sign says euros."""
+    if currency == "EUR":
+        return params
+    return {name: Money(value.amount, currency) if isinstance(value, Money)
+            and value.currency == "EUR" else value for name, value in params.items()}
+
+
 def format_day(language: str, day: date, today: date | None = None) -> str:
     """Return a date in words ("24 décembre", "24 December 2027" in another year)."""
     same_year = today is None or day.year == today.year

@@ -90,12 +90,21 @@ class Interview:
             self.problem = refusal
             return False
         except Unsure as doubt:
-            self.unsure = doubt
-            return False
+            if not self._known_currency(doubt):
+                self.unsure = doubt
+                return False
+            parsed = doubt.value
         if isinstance(parsed, Noted):
             self.note, parsed = parsed, parsed.value
         self._parsed = parsed
         return True
+
+    def _known_currency(self, doubt: Unsure) -> bool:
+        """Tell whether a doubt is only about a currency the user already confirmed."""
+        currency = doubt.also.get("currency")
+        return bool(currency) and set(doubt.also) == {"currency"} \
+            and doubt.key.startswith("unsure.currency") \
+            and self.answers.get("currency") == currency
 
     def is_optional(self, *_: object) -> bool:
         """Tell whether the current question may be skipped."""

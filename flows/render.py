@@ -51,8 +51,9 @@ def progress(language: str, question: Question) -> str:
              section=t(language, f"section.{question.section}"))
 
 
-def answer_text(language: str, question_id: str, value: object) -> str:
-    """Return a stored answer as the user would say it."""
+def answer_text(language: str, question_id: str, value: object,
+                currency: str = "EUR") -> str:
+    """Return a stored answer as the user would say it, amounts in `currency`."""
     if isinstance(value, list):
         return ", ".join(t(language, option_key(question_id, v)) for v in value)
     if isinstance(value, dict):
@@ -60,9 +61,9 @@ def answer_text(language: str, question_id: str, value: object) -> str:
             return value.get("text") or t(language, option_key(question_id, value["choice"]))
         if "text" in value:
             return str(value["text"])
-        return money(language, value["yearly"])
+        return money(language, value["yearly"], value.get("currency", "EUR"))
     if question_id == "hourly_cost":
-        return money(language, value)
+        return money(language, value, currency)
     if question_id == "hours":
         return number(language, value)
     if question_id in BY_ID and BY_ID[question_id].kind == "choice":
@@ -81,8 +82,8 @@ def question_reply(language: str, question: Question, answers: dict,
         lines.append(t(language, "hint.optional"))
     current = answers.get(question.id)
     if current is not None:
-        lines.append(t(language, "hint.current", answer=answer_text(language, question.id,
-                                                                    current)))
+        shown = answer_text(language, question.id, current, rules.currency_of(answers))
+        lines.append(t(language, "hint.current", answer=shown))
     selected = tuple(current) if question.kind == "multi" and current else ()
     return Reply("\n".join(lines), prompt=question.id, options=options(language, question),
                  multi=question.kind == "multi", selected=selected)
@@ -113,8 +114,9 @@ def plan_summary(language: str, answers: dict) -> str:
     """Return the summary of the answers."""
     def shown(question_id: str) -> str:
         value = answers.get(question_id)
-        return t(language, "plan.not_set") if value is None else answer_text(language,
-                                                                            question_id, value)
+        if value is None:
+            return t(language, "plan.not_set")
+        return answer_text(language, question_id, value, rules.currency_of(answers))
     return "\n".join([
         t(language, "plan.objective", value=shown("objective")),
         t(language, "plan.target", value=shown("target")),
@@ -124,17 +126,18 @@ def plan_summary(language: str, answers: dict) -> str:
         t(language, "plan.audience_networks", value=shown("audience_networks")),
         t(language, "plan.networks", value=shown("networks")),
         t(language, "plan.resource", champion=shown("champion"), hours=shown("hours"),
-          rate=money(language, rules.hourly_cost(answers))),
+          rate=money(language, rules.hourly_cost(answers), rules.currency_of(answers))),
         t(language, "plan.budget", value=shown("budget")),
     ])
 
 
-def advice_text(language: str, item: rules.Advice) -> str:
-    """Return one recommendation, its figures formatted for `language`."""
+def advice_text(language: str, item: rules.Advice, currency: str = "EUR") -> str:
+    """Return one recommendation, its figures formatted for `language`, amounts in
+    `currency`."""
     params = {}
     for name, value in item.params.items():
         if name in MONEY_PARAMS:
-            value = money(language, value)
+            value = money(language, value, currency)
         elif name in NUMBER_PARAMS:
             value = number(language, value)
         elif name == "networks":
@@ -150,7 +153,7 @@ def advice_text(language: str, item: rules.Advice) -> str:
 
 def plan_reply(language: str, answers: dict, confirmed: bool) -> Reply:
     """Return the plan: summary, numbered recommendations, then what to do next."""
-    advice = [f"{n}. {advice_text(language, a)}"
+    advice = [f"{n}. {advice_text(language, a, rules.currency_of(answers))}"
               for n, a in enumerate(rules.recommendations(answers), start=1)]
     closing = t(language, "plan.after_confirmed" if confirmed else "plan.actions")
     text = "\n\n".join([t(language, "plan.title"), plan_summary(language, answers),

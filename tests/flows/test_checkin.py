@@ -6,6 +6,7 @@ import pytest
 
 import storage
 from flows.coach import Coach
+from flows.i18n import money
 from flows.render import PLAN_CONFIRM, PLAN_PROMPT
 from storage import checkins
 from tests.clock import Clock
@@ -140,7 +141,7 @@ def test_settings_change_day_time_time_zone_pause_stop_and_resume(coach, clock):
     assert "jours sans message" in reply.text
     coach.handle(text("réglages congés samedi dimanche"))
     [reply] = coach.handle(text("réglages pause 10/12"))
-    assert "En pause jusqu'au 2026-12-10" in reply.text
+    assert "En pause jusqu'au 10 décembre" in reply.text
     assert checkins.load_schedule(coach.db, uid)[1] == datetime(2026, 12, 15, 13, 30,
                                                                  tzinfo=UTC)
     [reply] = coach.handle(text("réglages stop"))
@@ -160,3 +161,72 @@ def test_export_and_delete_include_the_checkins(coach):
     coach.handle(text("supprimer"))
     coach.handle(text("oui"))
     assert coach.db["checkins"].count == 0 and coach.db["schedules"].count == 0
+
+
+def test_figures_typed_in_a_hurry_are_understood_and_said_back(coach):
+    coach.handle(text("point"))
+    [results] = say(coach, "Facebook 0,5 Instagram 2")
+    assert "hors de votre plan : Facebook, Instagram" in results.text
+    record = checkins.load_checkin(coach.db, user_id(coach), "2026-W47")
+    assert record.hours == 2.5 and record.hours_split == {"facebook": 0.5, "instagram": 2}
+    [revenue] = say(coach, "vingt devis")
+    assert checkins.load_checkin(coach.db, user_id(coach), "2026-W47").results == 20
+    [*verdict] = say(coach, "1 000 €")
+    assert checkins.load_checkin(coach.db, user_id(coach), "2026-W47").revenue == 1000
+
+
+def test_a_range_of_hours_says_which_figure_was_kept(coach):
+    coach.handle(text("point"))
+    [split] = say(coach, "1 à 2 h")
+    assert "je retiens 1,5 h" in split.text
+    assert checkins.load_checkin(coach.db, user_id(coach), "2026-W47").hours == 1.5
+
+
+def test_a_surprising_figure_is_asked_yes_or_no_before_it_is_saved(coach):
+    coach.handle(text("point"))
+    [doubt] = say(coach, "45")
+    assert "45 heures par semaine ?" in doubt.text
+    assert [o.value for o in doubt.options] == ["yes", "no"]
+    assert checkins.load_checkin(coach.db, user_id(coach), "2026-W47").hours is None
+    [again] = say(coach, "non")
+    assert "Combien d'heures" in again.text
+    say(coach, "45")
+    [split] = say(coach, "oui")
+    assert checkins.load_checkin(coach.db, user_id(coach), "2026-W47").hours == 45
+    assert "entre LinkedIn, TikTok" in split.text
+
+
+def test_revenue_in_another_currency_is_confirmed_once_then_kept(coach):
+    coach.handle(text("point"))
+    say(coach, "3", "passer", "2")
+    [doubt] = say(coach, "500 CHF")
+    assert money("fr", 500, "CHF") in doubt.text and "sans conversion" in doubt.text
+    replies = say(coach, "oui")
+    assert "CHF" in replies[0].text
+    assert storage.load_user(coach.db, PLATFORM, "u1").answers["currency"] == "CHF"
+    assert checkins.load_checkin(coach.db, user_id(coach), "2026-W47").revenue == 500
+
+
+def test_stop_leaves_the_checkin_and_point_resumes_it_where_it_was(coach):
+    coach.handle(text("point"))
+    say(coach, "3")
+    [left] = say(coach, "stop")
+    assert "tapez « point »" in left.text
+    [other] = say(coach, "merci")  # no longer taken as a check-in answer
+    assert "Combien" not in other.text
+    [resumed] = say(coach, "point")
+    assert "On reprend" in resumed.text and "entre LinkedIn, TikTok" in resumed.text
+    assert checkins.load_checkin(coach.db, user_id(coach), "2026-W47").hours == 3
+
+
+def test_settings_read_cities_words_and_dates_in_words(coach):
+    [reply] = coach.handle(text("réglages fuseau Lyon"))
+    assert "(Europe/Paris)" in reply.text
+    [reply] = coach.handle(text("réglages fuseau Bruxelles"))
+    assert "(Europe/Brussels)" in reply.text
+    [reply] = coach.handle(text("réglages heure midi"))
+    assert "à 12:00" in reply.text
+    [reply] = coach.handle(text("réglages pause lundi prochain"))
+    assert "En pause jusqu'au 23 novembre" in reply.text
+    [reply] = coach.handle(text("réglages pause 3 janvier"))
+    assert "En pause jusqu'au 3 janvier 2027" in reply.text

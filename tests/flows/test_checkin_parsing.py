@@ -4,7 +4,7 @@ from datetime import date, time
 
 import pytest
 
-from flows.checkin import parse_date, parse_days, parse_time, parse_timezone
+from flows.when import parse_date, parse_days, parse_time, parse_timezone
 from flows.parsing import (InvalidAnswer, parse_count, parse_revenue, parse_split,
                            parse_week_hours)
 from flows.render import aliases
@@ -61,7 +61,7 @@ def test_times(typed, at):
     assert parse_time(typed) == at
 
 
-@pytest.mark.parametrize("typed", ["25:00", "9:75", "midi", ""])
+@pytest.mark.parametrize("typed", ["25:00", "9:75", "bientôt", ""])
 def test_bad_times(typed):
     with pytest.raises(InvalidAnswer):
         parse_time(typed)
@@ -82,6 +82,7 @@ def test_days_and_dates():
     assert parse_date("2026-12-24", today) == date(2026, 12, 24)
     assert parse_date("24/12", today) == date(2026, 12, 24)
     assert parse_date("3/1", today) == date(2027, 1, 3)  # the next 3 January
-    for bad in ("31/02", "demain"):
+    assert parse_date("demain", today) == date(2026, 11, 23)
+    for bad in ("31/02", "un jour"):
         with pytest.raises(InvalidAnswer):
             parse_date(bad, today)

@@ -208,3 +208,54 @@ def test_a_learner_and_an_agency_get_different_warnings(coach, typed, warning, a
     reply = play(coach, answers)
     assert warning in reply.text
     assert absent not in reply.text
+
+
+def test_a_surprising_hourly_cost_is_asked_before_it_is_stored(coach):
+    reach(coach, "hourly_cost")
+    reply = say(coach, "500 balles")
+    assert "Vous voulez bien dire" in reply.text
+    assert [o.value for o in reply.options] == ["yes", "no"]
+    assert "hourly_cost" not in stored(coach).answers
+    reply = say(coach, "non")
+    assert reply.prompt == "hourly_cost" and "rien noté" in reply.text
+    say(coach, "500 balles")
+    assert say(coach, "oui").prompt == "budget"
+    assert stored(coach).answers["hourly_cost"] == 500
+
+
+def test_a_tiny_budget_is_asked_about(coach):
+    reach(coach, "budget")
+    reply = say(coach, "5")
+    assert "Vous voulez bien dire" in reply.text
+    assert "budget" not in stored(coach).answers
+    reply = coach.handle(press("confirm_answer", "yes"))[-1]
+    assert reply.prompt == "plan"
+    assert stored(coach).answers["budget"]["yearly"] == 5
+
+
+def test_another_currency_is_named_back_then_used_everywhere(coach):
+    from flows.i18n import money
+    reach(coach, "budget")
+    reply = say(coach, "1500 CHF")
+    assert money("fr", 1500, "CHF") in reply.text and "sans conversion" in reply.text
+    plan = say(coach, "oui")
+    assert plan.prompt == "plan"
+    assert stored(coach).answers["currency"] == "CHF"
+    assert money("fr", 1500, "CHF") in plan.text
+    assert "€" not in plan.text
+
+
+def test_a_converted_budget_is_said_back(coach):
+    reach(coach, "budget")
+    reply = say(coach, "2 500 € par trimestre")
+    assert reply.prompt == "plan"
+    assert stored(coach).answers["budget"]["yearly"] == 10000
+    assert "trimestre" in reply.text
+
+
+@pytest.mark.parametrize("typed, hours", [("30mn", 0.5), ("1:30", 1.5), ("deux heures", 2),
+                                          ("une demi-heure", 0.5), ("1 h 30", 1.5)])
+def test_hours_typed_every_which_way(coach, typed, hours):
+    reach(coach, "hours")
+    assert say(coach, typed).prompt == "hourly_cost"
+    assert stored(coach).answers["hours"] == hours
