@@ -403,9 +403,10 @@ def digest_text(language: str, week: str, shared: list[tuple[str, WeekReport]]) 
     """Return the team digest: the sharing members' totals, then a line each."""
     hours = sum(report.hours for _, report in shared)
     results = sum(report.results for _, report in shared)
-    lines = [t(language, "digest.title", week=week, hours=number(language, hours),
-               results=number(language, results), members=len(shared))]
-    lines += [t(language, "digest.line", name=f"<@{user}>",
+    lines = [t(language, "digest.title", n=results, week=week, hours=number(language, hours),
+               results=number(language, results))
+             + " " + t(language, "digest.members", n=len(shared))]
+    lines += [t(language, "digest.line", n=report.results, name=f"<@{user}>",
                 hours=number(language, report.hours),
                 results=number(language, report.results)) for user, report in shared]
     return "\n".join(lines)

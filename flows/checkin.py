@@ -33,6 +33,8 @@ from storage.checkins import DONE, LEFT, CheckinRecord
 SKIPPABLE = ("split", "revenue")
 SKIP = "skip"
 REPORT_WEEKS = 8
+# The figure whose count picks a verdict's plural form.
+COUNTED_BY = {"below_target": "pace", "no_result_yet": "dry_weeks"}
 
 
 def prompt_of(step: str) -> str:
@@ -40,9 +42,9 @@ def prompt_of(step: str) -> str:
     return f"checkin_{step}"
 
 
-def result_name(language: str, answers: dict) -> str:
+def result_name(language: str, answers: dict, n: float = 2) -> str:
     """Return what counts as a result for the user's objective ("contacts ou devis")."""
-    return t(language, f"checkin.result.{objective_of(answers) or 'other'}")
+    return t(language, f"checkin.result.{objective_of(answers) or 'other'}", n=n)
 
 
 def network_names(language: str, networks: list[str]) -> str:
@@ -253,7 +255,8 @@ class CheckinDesk:
     @staticmethod
     def verdict_text(language: str, verdict: Verdict, answers: dict) -> str:
         p = verdict.params
-        return t(language, f"verdict.{verdict.key}", hours=_fmt(language, p["hours"]),
+        count = p.get(COUNTED_BY.get(verdict.key, ""), 0)
+        return t(language, f"verdict.{verdict.key}", n=count, hours=_fmt(language, p["hours"]),
                  planned_hours=_fmt(language, p["planned_hours"]),
                  pace=_fmt(language, p.get("pace")), target=_fmt(language, p["target"]),
                  dry_weeks=p.get("dry_weeks", 0))
@@ -262,7 +265,8 @@ class CheckinDesk:
     def figures_text(language: str, verdict: Verdict, answers: dict) -> str:
         p = verdict.params
         lines = [t(language, "checkin.figures.week", hours=_fmt(language, p["hours"]),
-                   results=_fmt(language, p["results"]), result=result_name(language, answers),
+                   results=_fmt(language, p["results"]),
+                   result=result_name(language, answers, p["results"]),
                    cost=_cash(language, answers, p["cost"]),
                    hourly=_cash(language, answers, hourly_cost(answers)))]
         if p["cost_per_result"] is not None:
@@ -275,7 +279,8 @@ class CheckinDesk:
                            cost=_cash(language, answers, p["cost"])))
         if p["weeks"] > 1:
             per = p["recent_cost_per_result"]
-            lines.append(t(language, "checkin.figures.recent", weeks=p["weeks"],
+            lines.append(t(language, "checkin.figures.recent", n=p["recent_results"],
+                           weeks=p["weeks"],
                            hours=_fmt(language, p["recent_hours"]),
                            results=_fmt(language, p["recent_results"]),
                            per_result=_cash(language, answers, per) if per is not None else "—"))
@@ -299,10 +304,10 @@ class CheckinDesk:
         history = store.history(self.db, user_id, REPORT_WEEKS)
         if not history:
             return [Reply(t(language, "report.empty"))]
-        lines = [t(language, "report.title", weeks=len(history))]
+        lines = [t(language, "report.title", n=len(history))]
         for week in history:
             cost = week.hours * hourly_cost(answers)
-            lines.append(t(language, "report.line", week=week.week,
+            lines.append(t(language, "report.line", n=week.results, week=week.week,
                            hours=_fmt(language, week.hours),
                            results=_fmt(language, week.results),
                            cost=_cash(language, answers, cost)))

@@ -352,7 +352,7 @@ class Coach:
         if question is None:
             return [self.current(turn)]
         count = render.remaining_questions(question)
-        return [self.current(turn, t(turn.language, "plan.not_ready", count=count))]
+        return [self.current(turn, t(turn.language, "plan.not_ready", n=count))]
 
     def _command_language(self, turn: Turn, argument: str) -> list[Reply]:
         if not argument:

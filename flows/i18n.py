@@ -36,12 +36,20 @@ class MissingMessage(KeyError):
 
 
 @functools.cache
-def catalogue(language: str) -> dict[str, str]:
-    """Return the key → text mapping of one language."""
+def catalogue(language: str) -> dict[str, str | tuple[str, ...]]:
+    """Return the key → text mapping of one language; a text with plural forms is a
+    tuple of them (gettext's msgstr[0], msgstr[1], ...)."""
     path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     with path.open("rb") as po:
         parsed = read_po(po, locale=language)
-    return {m.id: m.string for m in parsed if m.id and m.string}
+    return {(m.id[0] if m.pluralizable else m.id): m.string for m in parsed
+            if m.id and m.string}
+
+
+def plural_index(language: str, n: float) -> int:
+    """Return which plural form fits `n`: CLDR's rules through Babel (in French 0 and
+    1,5 take the singular, in English only 1 does)."""
+    return 0 if Locale.parse(language).plural_form(abs(n)) == "one" else 1
 
 
 def supported(language: str | None) -> str | None:
@@ -52,13 +60,21 @@ def supported(language: str | None) -> str | None:
     return base if base in LANGUAGES else None
 
 
-def t(language: str, key: str, **params: object) -> str:
-    """Return the text of `key` in `language`, with `params` filled in."""
-    texts = catalogue(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+def t(language: str, key: str, n: float | None = None, **params: object) -> str:
+    """Return the text of `key` in `language`, with `params` filled in.
+
+    A text with plural forms takes the form that fits the count `n`, also shown as {n}.
+    """
+    language = language if language in LANGUAGES else DEFAULT_LANGUAGE
     try:
-        text = texts[key]
+        text = catalogue(language)[key]
     except KeyError:
         raise MissingMessage(f"{language}:{key}") from None
+    if isinstance(text, tuple):
+        if n is None:
+            raise MissingMessage(f"{language}:{key} needs a count (n=)")
+        text = text[plural_index(language, n)]
+        params = {"n": n if n != int(n) else int(n), **params}
     if not params:
         return text
     return text.format(**{name: _shown(language, value) for name, value in params.items()})

@@ -273,7 +273,8 @@ def _hours(text: str, allow_zero: bool) -> float | Noted:
                                                    "high": round(duration.high, 2),
                                                    "hours": weekly})
     if duration.days is not None:
-        return Noted(weekly, "noted.hours.days", {"days": duration.days, "hours": weekly})
+        return Noted(weekly, "noted.hours.days", {"n": duration.days, "days": duration.days,
+                                                   "hours": weekly})
     return weekly
 
 

@@ -273,6 +273,6 @@ async def test_slack_team_digest_shows_only_members_who_opted_in(coach, clock, t
             assert await adapter.post_due_digests(app) == 1
             assert await adapter.post_due_digests(app) == 0  # posted once
         [post] = [p for p in fake.sent("chat.postMessage") if p["channel"] == "C0MARKETING"]
-        assert "semaine 2026-W48 : 3 h pour 2 résultat(s), 1 personne(s)" in post["text"]
-        assert "<@U0ALICE> : 3 h, 2 résultat(s)" in post["text"]
+        assert "semaine 2026-W48 : 3 h pour 2 résultats. 1 personne partage" in post["text"]
+        assert "<@U0ALICE> : 3 h, 2 résultats" in post["text"]
         assert "U0BOB" not in post["text"]

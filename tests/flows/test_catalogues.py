@@ -15,7 +15,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def placeholders(text):
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    """Return the {names} of a text, or of all its plural forms."""
+    forms = text if isinstance(text, tuple) else (text,)
+    return {name for form in forms for _, name, _, _ in string.Formatter().parse(form)
+            if name}
 
 
 def test_both_languages_have_the_same_keys():
@@ -25,6 +28,23 @@ def test_both_languages_have_the_same_keys():
 @pytest.mark.parametrize("key", sorted(catalogue("fr")))
 def test_placeholders_match_between_languages(key):
     assert placeholders(catalogue("fr")[key]) == placeholders(catalogue("en")[key])
+
+
+def test_plural_forms_and_never_a_parenthesised_plural():
+    assert t("fr", "report.line", n=1, week="W", hours=2, results=1, cost="") \
+        .endswith("1 résultat, temps estimé à ")
+    assert "0 résultat," in t("fr", "report.line", n=0, week="W", hours=2, results=0, cost="")
+    assert "1,5 résultat," in t("fr", "report.line", n=1.5, week="W", hours=2, results="1,5",
+                                cost="")
+    assert "0 results," in t("en", "report.line", n=0, week="W", hours=2, results=0, cost="")
+    assert "1 result," in t("en", "report.line", n=1, week="W", hours=2, results=1, cost="")
+    assert t("fr", "report.title", n=1) == "Votre dernier point :"
+    assert t("en", "plan.not_ready", n=3).startswith("Your plan will be ready") and \
+        "3 questions to go" in t("en", "plan.not_ready", n=3)
+    for language in LANGUAGES:
+        for key, text in catalogue(language).items():
+            for form in text if isinstance(text, tuple) else (text,):
+                assert "(s)" not in form and "(es)" not in form, key
 
 
 def literal_keys():

@@ -244,7 +244,9 @@ def test_a_stale_button_changes_nothing(coach):
 def test_plan_before_the_end_says_how_many_questions_are_left(coach):
     play(coach, FULL_INTERVIEW[:8])
     reply = say(coach, "plan")
-    assert "Encore 3 question(s)" in reply.text and reply.prompt == "hours"
+    assert "Encore 3 questions ;" in reply.text and reply.prompt == "hours"
+    play(coach, FULL_INTERVIEW[8:10])
+    assert "Encore 1 question ;" in say(coach, "plan").text
 
 
 def test_export_gives_everything_stored_as_json(coach):
