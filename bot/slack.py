@@ -181,7 +181,7 @@ class SlackAdapter:
     def __init__(self, coach: Coach) -> None:
         self.coach = coach
         self._locks = KeyedLocks()
-        self._locales: dict[str, str | None] = {}
+        self._profiles: dict[str, tuple[str | None, str | None]] = {}
         self._channels: dict[str, str] = {}
 
     def register(self, app: AsyncApp) -> None:
@@ -346,23 +346,27 @@ class SlackAdapter:
     # talking to the coach and to Slack
     async def handle(self, client: AsyncWebClient, context: AsyncBoltContext,
                      text: str | None = None, choice: Choice | None = None) -> list[Reply]:
-        """Pass one message to the coach, with the member's Slack locale as a hint."""
+        """Pass one message to the coach, with the member's Slack locale and profile time
+        zone as hints."""
         key = user_key(context)
-        hint = await self.locale(client, context.user_id, key)
+        locale, zone = await self.profile(client, context.user_id, key)
         return self.coach.handle(Inbound(PLATFORM, key, text=text, choice=choice,
-                                         language=hint))
+                                         language=locale, timezone=zone))
 
-    async def locale(self, client: AsyncWebClient, user_id: str, key: str) -> str | None:
-        """Return the member's Slack locale ("fr-FR"), asked once per process."""
-        if key not in self._locales:
+    async def profile(self, client: AsyncWebClient, user_id: str,
+                      key: str) -> tuple[str | None, str | None]:
+        """Return the member's Slack locale ("fr-FR") and time zone ("Europe/Paris"),
+        asked once per process."""
+        if key not in self._profiles:
             try:
                 response = await client.users_info(user=user_id, include_locale=True)
             except SlackApiError as error:
                 logger.warning("users.info failed for %s: %s", user_id,
                                error.response.get("error"))
-                return None
-            self._locales[key] = response["user"].get("locale")
-        return self._locales[key]
+                return None, None
+            member = response["user"]
+            self._profiles[key] = (member.get("locale"), member.get("tz"))
+        return self._profiles[key]
 
     async def dm_channel(self, client: AsyncWebClient, user_id: str, key: str) -> str:
         """Return the id of the app's direct-message channel with a member."""

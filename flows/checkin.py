@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import get_day_names
 from sqlite_utils import Database
@@ -55,6 +55,14 @@ def day_name(language: str, weekday: int) -> str:
     return get_day_names("wide", locale=language)[weekday]
 
 
+def known_zone(zone: str | None, default: str) -> str:
+    """Return `zone` when it is an IANA time zone this machine knows, else `default`."""
+    try:
+        return zone if zone and ZoneInfo(zone) else default
+    except (ZoneInfoNotFoundError, ValueError):
+        return default
+
+
 def _cash(language: str, answers: dict, value: float) -> str:
     """Format an amount in the user's currency."""
     return money(language, value, currency_of(answers))
@@ -79,9 +87,14 @@ class CheckinDesk:
         stored = store.load_schedule(self.db, user_id)
         return stored if stored else (Schedule(timezone=self.default_timezone), None)
 
-    def start_schedule(self, language: str, user_id: int) -> str:
-        """Schedule weekly check-ins after the plan is confirmed; return the sentence."""
-        schedule, due = self.schedule_of(user_id)
+    def start_schedule(self, language: str, user_id: int, timezone: str | None = None) -> str:
+        """Schedule weekly check-ins after the plan is confirmed; return the sentence.
+
+        A first schedule takes the platform's time zone for the user when it is a known
+        one (a Slack profile's), else the default."""
+        stored = store.load_schedule(self.db, user_id)
+        schedule, due = stored if stored else (Schedule(timezone=known_zone(
+            timezone, self.default_timezone)), None)
         if due is None and not schedule.stopped:
             store.save_schedule(self.db, user_id, schedule, next_due(schedule, self.clock()))
         return self.schedule_sentence(language, schedule)

@@ -45,6 +45,7 @@ class Turn:
     deleted: bool = False
     checkin: CheckinRecord | None = None  # this week's open check-in, once looked up
     checkin_looked_up: bool = False
+    timezone_hint: str | None = None  # the platform's time zone for the user, if known
 
     @property
     def language(self) -> str:
@@ -68,6 +69,7 @@ class Coach:
         user = self._load_user(inbound)
         previous = dict(user.answers)
         with self._attached(user) as turn:
+            turn.timezone_hint = inbound.timezone
             replies = self._dispatch(turn, inbound)
             user.state, user.editing = turn.interview.state, turn.interview.editing
             user.answers = turn.interview.answers
@@ -231,7 +233,8 @@ class Coach:
         action = values[0] if values else ""
         if action == render.PLAN_CONFIRM and interview.may_confirm():
             interview.confirm()
-            scheduled = self.checkins.start_schedule(language, turn.user.id)
+            scheduled = self.checkins.start_schedule(language, turn.user.id,
+                                                     turn.timezone_hint)
             return [Reply(t(language, "plan.confirmed") + "\n\n" + scheduled,
                           prompt=render.PLAN_PROMPT,
                           options=render.plan_options(language, confirmed=True))]

@@ -29,6 +29,7 @@ class Inbound:
     text: str | None = None
     choice: Choice | None = None
     language: str | None = None  # the platform's language hint, e.g. "fr-FR"
+    timezone: str | None = None  # the platform's time zone hint (IANA), e.g. Slack's tz
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ class FakeSlack(FakeServer):
         self.tokens: dict[str, str] = {}  # bot token -> team id
         self.codes: dict[str, str] = {}  # OAuth code -> team id
         self.locales: dict[str, str] = {}  # user id -> Slack locale
+        self.timezones: dict[str, str] = {}  # user id -> profile time zone (IANA)
         self.messages: dict[tuple[str, str], dict] = {}  # (channel, ts) -> message
         self.ephemeral: list[dict] = []
         self.responses: list[dict] = []  # what was posted to response_urls
@@ -114,7 +115,8 @@ class FakeSlack(FakeServer):
     def _users_info(self, params, team):
         user = params["user"]
         return {"user": {"id": user, "team_id": team, "name": user,
-                         "locale": self.locales.get(user, "fr-FR")}}
+                         "locale": self.locales.get(user, "fr-FR"),
+                         "tz": self.timezones.get(user, "Europe/Paris")}}
 
     def _chat_postMessage(self, params, team):
         ts = f"{time.time():.0f}.{next(self._ts):06d}"

@@ -69,6 +69,7 @@ def load(tmp_path: Path, key: str):
 
 
 def test_a_whole_interview_by_slash_command_buttons_and_dm_text(fake, alice, tmp_path):
+    fake.timezones[ALICE] = "America/Montreal"  # her Slack profile's time zone
     assert alice.command()[0] == 200
     question = fake.wait_for_text(alice.dm, "Quel est votre objectif principal")
     assert "1/5 · POURQUOI" in question["text"]
@@ -102,7 +103,8 @@ def test_a_whole_interview_by_slash_command_buttons_and_dm_text(fake, alice, tmp
     shown = json.dumps(plan["blocks"], ensure_ascii=False)
     assert "Restaurants &lt;b&gt;indépendants&lt;/b&gt; &amp; bistrots" in shown
     alice.press(plan, "Valider le plan")
-    fake.wait_for_text(alice.dm, "Plan validé")
+    confirmed = fake.wait_for_text(alice.dm, "Plan validé")
+    assert "chaque lundi à 09:00 (America/Montreal)" in confirmed["text"]
 
     user = load(tmp_path, f"{TEAM}:{ALICE}")
     assert user.state == "plan_confirmed"
@@ -110,6 +112,8 @@ def test_a_whole_interview_by_slash_command_buttons_and_dm_text(fake, alice, tmp
     assert sorted(user.answers["audience_networks"]) == ["facebook", "linkedin"]
     assert user.answers["champion"] == "Julie"
     assert user.answers["budget"] == {"yearly": 3000.0}
+    db = storage.open_database(str(tmp_path / "coach.db"))
+    assert storage.checkins.load_schedule(db, user.id)[0].timezone == "America/Montreal"
 
 
 def test_commands_work_as_slash_command_arguments(fake, alice, tmp_path):

@@ -230,3 +230,17 @@ def test_settings_read_cities_words_and_dates_in_words(coach):
     assert "En pause jusqu'au 23 novembre" in reply.text
     [reply] = coach.handle(text("réglages pause 3 janvier"))
     assert "En pause jusqu'au 3 janvier 2027" in reply.text
+
+
+@pytest.mark.parametrize("hint, zone", [("America/Montreal", "America/Montreal"),
+                                        ("Not/AZone", "Europe/Paris"), (None, "Europe/Paris"),
+                                        ("../../etc/passwd", "Europe/Paris")])
+def test_the_platforms_time_zone_is_the_default_of_a_new_schedule(fresh_db, clock, hint,
+                                                                   zone):
+    from flows.messages import Inbound
+    coach = Coach(fresh_db, "fr", "Europe/Paris", clock)
+    for answer in FULL_INTERVIEW:
+        coach.handle(text(answer))
+    [reply] = coach.handle(Inbound(PLATFORM, "u1", text="1", timezone=hint))
+    assert f"({zone})" in reply.text
+    assert checkins.load_schedule(fresh_db, user_id(coach))[0].timezone == zone
