@@ -259,3 +259,38 @@ def test_hours_typed_every_which_way(coach, typed, hours):
     reach(coach, "hours")
     assert say(coach, typed).prompt == "hourly_cost"
     assert stored(coach).answers["hours"] == hours
+
+
+HURRIED_INTERVIEW = [
+    "clinets",                                  # objective, a typo of « clients »: leads
+    "dix demandes de devis par mois d'ici trois mois",
+    "des pros",                                 # audience: businesses
+    "gérants de restos indépendants à Lyon",
+    "pas le temps pour la compta",
+    "linkdin",                                  # audience networks
+    "linkdin et tik tok",                       # networks
+    "Julie (l'assistante)",
+    "trois heures",
+    "quarante euros de l'heure",
+    "200 balles par mois",
+]
+
+
+def comparable(answers):
+    """Return the answers a plan is computed from, without the owner's own wording."""
+    target = answers["target"]
+    return {"objective": answers["objective"]["choice"],
+            "target": (target["number"], target["period"], target["horizon"]),
+            "audience_type": answers["audience_type"],
+            "audience_networks": answers["audience_networks"],
+            "networks": answers["networks"], "hours": answers["hours"],
+            "hourly_cost": answers["hourly_cost"], "budget": answers["budget"]["yearly"]}
+
+
+def test_a_hurried_owner_ends_with_the_same_answers_as_a_careful_one(coach):
+    careful = play(coach, FULL_INTERVIEW, user="careful")
+    hurried = play(coach, HURRIED_INTERVIEW, user="hurried")
+    assert careful.prompt == hurried.prompt == "plan"
+    assert comparable(stored(coach, "hurried").answers) == \
+        comparable(stored(coach, "careful").answers)
+    assert stored(coach, "hurried").answers["champion"] == "Julie (l'assistante)"
