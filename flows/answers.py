@@ -23,23 +23,47 @@ def _plain(text: str | None) -> str:
     return words.normalize(text or "")
 
 
+# what may come before "je sais pas": « franchement je sais pas », "honestly no idea"
+_LEADING = re.compile(r"^(?:(?:euh+|bah|ben|hmm+|hum|bon|ah|oh|alors|en fait|franchement|"
+                      r"honnetement|sincerement|well|um+|uh+|honestly|frankly|to be honest|"
+                      r"tbh)\b[ ,.!]*)+")
+# « jsp, peut-être Instagram », « aucune idée mais je veux vendre plus »: an answer follows
+_ANSWER_AFTER = re.compile(r"\b(?:mais|but|peut-etre|peut etre|maybe|perhaps|probablement|"
+                           r"probably|sans doute|surement|je dirais|i'?d say|je pense|"
+                           r"i think|i guess|disons|sauf|except)\b\W+\w")
+
+
 def is_dont_know(text: str | None) -> bool:
-    """Tell whether `text` says "I don't know" and nothing more ("je sais pas", "no idea")."""
+    """Tell whether `text` says "I don't know" and nothing more ("je sais pas", "no idea").
+
+    A figure ("2h je crois") or an answer after a hedge (« jsp, peut-être Instagram »)
+    makes it an answer; « je sais pas mal de choses » is not ignorance either.
+    """
     plain = _plain(text)
     if not plain or re.search(r"\d", plain) or len(plain.split()) > MAX_DONT_KNOW_WORDS:
         return False
-    return words.matches_any(plain, words.DONT_KNOW)
+    if _ANSWER_AFTER.search(plain):
+        return False
+    return words.matches_any(_LEADING.sub("", plain) or plain, words.DONT_KNOW)
+
+
+# what a reason may name that makes it an objective: « visible pour trouver des clients »
+_GOAL = re.compile(r"\b(?:clients?|clientes?|clientele|vendre|vends|vendu|ventes?|recrut|"
+                   r"embauch|devis|commandes?|reservations?|rdv|rendez-vous|candidat|fidelis|"
+                   r"prospect|leads?|sales|sell|customers?|hire|hiring|recruit|bookings?|"
+                   r"orders?|quotes?|patients?|chantiers?|inscriptions?|chiffre d'affaires)")
 
 
 def parse_reason(text: str) -> str:
-    """Return a typed objective; "everybody is there" or "to be visible" is not one."""
+    """Return a typed objective; "everybody is there" or "to be visible" is not one,
+    unless it says what it should bring (« être visible pour trouver des clients »)."""
     value = clean_text(text)
     plain = _plain(value)
     if words.matches_any(plain, words.BAD_REASONS):
         raise InvalidAnswer("problem.bad_reason")
-    if words.matches_any(plain, words.VAGUE_REASONS):
+    if words.matches_any(plain, words.VAGUE_REASONS) and not _GOAL.search(plain):
         raise InvalidAnswer("problem.vague_reason")
-    if len(re.findall(r"[a-z]{2,}", plain)) < 2:
+    if len(re.findall(r"[a-z]{2,}", plain)) < 2 or plain in words.NON_ANSWERS:
         raise InvalidAnswer("problem.not_an_objective")
     return value
 
@@ -54,7 +78,27 @@ _NOT_COUNTED = re.compile(
     r"janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|"
     r"decembre|january|february|march|april|may|june|july|august|september|october|"
     r"november|december|objectif|target|goal|viser|vise|avoir|obtenir|get|reach|"
-    r"atteindre|faire|je|j|veux|voudrais|want|i|would|like|to|on|pour|for)\b")
+    r"atteindre|faire|je|j|veux|voudrais|want|i|would|like|to|on|pour|for|ce|cet|cette|ces|"
+    r"this|that|these|last|entre|between|sur|over|mes|my|our|nos|notre|ma|mon|doubler|"
+    r"tripler|quadrupler|double|triple|avant|before|apres|after|au|aux|until|jusqu'a|"
+    r"tous|toutes|every|debut|mi|ete|printemps|automne|hiver|rentree|noel|paques|summer|"
+    r"spring|autumn|fall|winter|christmas|easter)\b")
+_MONTHS = (r"janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|"
+           r"decembre|january|february|march|april|may|june|july|august|september|october|"
+           r"november|december")
+# a horizon said with a season, a holiday or a month: « avant l'été », « en septembre »
+_MORE_HORIZON = (
+    rf"\b(?:avant|pour|d'?ici|en|au|a|fin|debut|mi|before|by|in|until|for)[ -]+"
+    rf"(?:l'|le |la |les |the )?(?:ete|printemps|automne|hiver|rentree|noel|paques|fetes|"
+    rf"summer|spring|autumn|fall|winter|christmas|easter|{_MONTHS})\b",
+)
+# a rate said with "every": « chaque mois », « tous les mois », "every week"
+_MORE_PERIODS = {
+    "week": (r"\bchaque semaine\b", r"\btoutes les semaines\b", r"\b(?:every|each) week\b"),
+    "month": (r"\bchaque mois\b", r"\btous les mois\b", r"\b(?:every|each) month\b",
+              r"\bmensuellement\b"),
+    "year": (r"\bchaque annee\b", r"\btous les ans\b", r"\b(?:every|each) year\b"),
+}
 _MULTIPLIER = re.compile(r"\b(?:doubler|tripler|double|triple|x ?\d|\d+ ?%|\d+ ?pour ?cent)")
 
 
@@ -98,8 +142,10 @@ def parse_target(text: str) -> dict[str, object]:
     if figure is None and not multiplier:
         raise InvalidAnswer("problem.target_needs_number")
     period = next((name for name, patterns in words.TARGET_PERIODS.items()
-                   if words.matches_any(plain, patterns)), None)
-    horizon = words.matches_any(plain, words.HORIZON)
+                   if words.matches_any(plain, patterns + _MORE_PERIODS[name])), None)
+    horizon = words.matches_any(plain, words.HORIZON + _MORE_HORIZON)
+    if figure is None and period:  # "+10 % par mois" is a pace, not a count a month
+        period, horizon = None, True
     counted = _counted(plain)
     if counted is None and not (period or horizon):
         raise InvalidAnswer("problem.target.needs_what_and_when", target=value)
@@ -132,9 +178,26 @@ def parse_problem(text: str) -> str:
 # the person in charge (seeds 003, 004)
 _NOT_A_NAME = re.compile(r"^[\d\s.,:;/+*%€$h-]*(?:h|hr?s?|heures?|min|mn|minutes?|euros?)?$")
 _ROLE_START = re.compile(
-    r"^(?:la|le|l'|les|un|une|mon|ma|mes|notre|nos|son|sa|the|my|our|a|an|his|her|"
-    r"qui|who|en tant que|as|c'est|it's|gerante?|patron|patronne|fondat|founder|owner|"
-    r"ceo|boss|directr|director|manager|responsable|assistante?|associee?|partner)\b")
+    r"^(?:\d|fondat|cofondat|co-fondat|directr|directeu|vendeu|commercia|serveu|coiffeu|"
+    r"(?:la|le|l'|les|un|une|mon|ma|mes|notre|nos|son|sa|the|my|our|a|an|his|her|"
+    r"qui|who|elle|il|she|he|en tant que|as|c'est|it's|en charge|in charge|chez|at|de|du|pour|"
+    r"gerante?|patron|patronne|founder|co-founder|owner|ceo|boss|"
+    r"director|manager|responsable|assistante?|associee?|partner|"
+    r"secretaire|secretary|comptable|accountant|employee?|salariee?|"
+    r"community manager|cm|charge|chargee|webmaster|graphiste|designer|marketing|com|"
+    r"communication|rh|hr|sales|office|stagiaire|apprentie?|alternante?|etudiante?|intern|"
+    r"student|apprentice|freelance|freelancer|agence|agency|consultante?|prestataire|"
+    r"externe|benevole|volunteer|epouse|mari|femme|conjointe?|fille|fils|soeur|frere|mere|"
+    r"pere|cousine?|wife|husband|daughter|son|sister|brother|mom|dad|mum)\b)")
+# a helper named after the one in charge: « Marie, avec l'aide de Paul »
+_HELPED = re.compile(r"\s*,?\s*\b(?:avec l'aide d[e']|aidee? (?:de|par)|secondee? par|"
+                     r"assistee? (?:de|par)|with (?:the )?help (?:of|from)|helped by|"
+                     r"assisted by|backed up by)\b.*$")
+# several people by number or in the plural: « deux vendeuses », « nos vendeuses »
+_SEVERAL = re.compile(
+    r"^(?:(?:deux|trois|quatre|cinq|[2-9]|two|three|four|five) (?!h\b|heures?\b|min)[a-z]|"
+    r"(?:les|nos|mes|ces|the|our|my) (?:\d+ |deux |trois |two |three )?[a-z'-]*[a-z'-]"
+    r"(?<!s)[sx](?:$| (?:du|de|des|d'|of|in|at|qui|who|en|au|aux|a)\b))")
 
 
 def _who(text: str) -> str:
@@ -143,12 +206,19 @@ def _who(text: str) -> str:
     "Marie, la gérante" and "Paul (mon associé)" name one person: a role after a comma,
     a dash or in brackets describes the person before it.
     """
-    who = re.sub(r"\([^)]*\)", " ", text)
+    who = _HELPED.sub("", _plain(re.sub(r"\([^)]*\)", " ", text)))
     head, *rest = re.split(r"\s*[,;:]\s*|\s+-\s+|\s+–\s+", who)
     for part in rest:
-        if part and not _ROLE_START.match(part) and not words.matches_any(part, words.SELF):
+        plain = _plain(part)
+        if plain and not _ROLE_START.match(plain) and not words.matches_any(plain, words.SELF):
             return f"{head} et {part}"  # "Marie, Paul": a second name, not a role
     return head
+
+
+def _several(text: str) -> bool:
+    """Tell whether a champion answer names more than one person."""
+    return bool(re.search(words.SECOND_PERSON, _plain(_who(text)))
+                or _SEVERAL.match(_plain(text)))
 
 
 def parse_champion(text: str) -> str:
@@ -159,11 +229,12 @@ def parse_champion(text: str) -> str:
     """
     value = clean_text(text, max_length=MAX_CHAMPION)
     plain = _plain(value)
-    if _NOT_A_NAME.match(plain) or not re.search(r"[a-z]{2,}|^[a-z]$", plain):
+    if _NOT_A_NAME.match(plain) or not re.search(r"[a-z]{2,}|^[a-z]$", plain) \
+            or plain in words.NON_ANSWERS:
         raise InvalidAnswer("problem.champion.not_a_name")
     if words.matches_any(plain, words.GROUPS) or words.matches_any(plain, words.EVERYBODY):
         raise InvalidAnswer("problem.everybody")
-    if re.search(words.SECOND_PERSON, _plain(_who(value))):
+    if _several(value):
         raise InvalidAnswer("problem.champion.several", champion=value)
     return value
 
@@ -174,8 +245,7 @@ def champion_kind(champion: str | None) -> str | None:
     if not champion:
         return None
     plain = _plain(champion)
-    if words.matches_any(plain, words.GROUPS) or re.search(words.SECOND_PERSON,
-                                                           _plain(_who(champion))):
+    if words.matches_any(plain, words.GROUPS) or _several(champion):
         return "several"
     if words.matches_any(plain, words.OUTSIDE_HELP):
         return "outside"

@@ -15,13 +15,18 @@ from flows.parsing import InvalidAnswer, clean_text
 EXCLUDED_FROM_ALL = ("other", "unknown")
 _RANGE = re.compile(r"^(\d+)\s*(?:-|–|à|a|to|au)\s*(\d+)$")
 _FILLERS = re.compile(r"\b(?:et|and|sur|on|aussi|also|surtout|plutot|un peu|le|la|les|l'|"
-                      r"du|de|des|mes|my|a|en|in|peut-etre|maybe|reseau|reseaux)\b")
+                      r"du|de|des|mes|my|a|en|in|peut-etre|maybe|reseau|reseaux|uniquement|"
+                      r"seulement|juste|only|just|principalement|essentiellement|mainly|mostly|"
+                      r"beaucoup|parfois|sometimes|je pense|i think|probablement|probably|"
+                      r"avec|with|puis|then|ou|or|the|our|nos|chez)\b")
+# "1 à 3", "2 a 4", "1 to 6": one range, not three numbers
+_SPACED_RANGE = re.compile(r"(\d+)\s*(?:-|–|à|a|to|au)\s*(\d+)")
 
 
 def choice_indexes(text: str) -> list[int] | None:
     """Return the 1-based numbers in "1,3", "1 3" or "1-6", or None when it is not numbers."""
-    parts = [p for p in re.split(r"\s*[,;/+&]\s*|\s+(?:et|and)\s+|\s+(?=\d)", text.strip())
-             if p]
+    joined = _SPACED_RANGE.sub(r"\1-\2", text.strip())
+    parts = [p for p in re.split(r"\s*[,;/+&]\s*|\s+(?:et|and)\s+|\s+(?=\d)", joined) if p]
     numbers: list[int] = []
     for part in parts:
         span = _RANGE.match(part)
@@ -35,13 +40,15 @@ def choice_indexes(text: str) -> list[int] | None:
     return numbers or None
 
 
-def _by_label(text: str, aliases: dict[str, str], multi: bool) -> list[str] | None:
-    """Return the options named in `text`, whole or piece by piece, or None."""
+def _by_label(text: str, aliases: dict[str, str]) -> list[str] | None:
+    """Return the options named in `text`, whole or piece by piece, or None.
+
+    Piece by piece for a single choice too: « plutôt des particuliers » names one option,
+    "ventes et recrutement" two (refused by the caller).
+    """
     whole = matching.lookup(text, aliases)
     if whole is not None:
         return [whole]
-    if not multi:
-        return None
     plain = words.normalize(text)
     found = matching.spans_in(plain, aliases)
     leftover = plain
@@ -68,7 +75,7 @@ def parse_choices(text: str, values: tuple[str, ...], aliases: dict[str, str],
     elif multi and plain in words.ALL:
         chosen = [v for v in values if v not in EXCLUDED_FROM_ALL]
     else:
-        chosen = _by_label(value, aliases, multi)
+        chosen = _by_label(value, aliases)
         if chosen is None:
             raise InvalidAnswer("problem.unknown_option", count=len(values))
     unique = tuple(dict.fromkeys(chosen))

@@ -3,8 +3,9 @@
 Owners type fast on a phone: "facebok", "Insta", "linkdin", "retoure". A word matches a
 known one when it is the same after `normalize` (case, accents), or within a small edit
 distance that grows with its length: short words must be exact ("fb" is not "x"), a
-word of five to eight letters may have one letter wrong, a longer one two. A typo that
-is as close to two different values matches neither: better to ask than to guess.
+word of five to eight letters may have one letter wrong, a longer one two (two letters
+swapped, "insatgram", count as one). A typo that is as close to two different values
+matches neither: better to ask than to guess.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from flows import vocabulary as words
 
@@ -37,7 +38,7 @@ def lookup(text: str, table: dict[str, str], max_distance: int | None = None) ->
     allowed = tolerance(plain) if max_distance is None else max_distance
     if not plain or allowed == 0:
         return None
-    found = process.extract(plain, list(table), scorer=Levenshtein.distance,
+    found = process.extract(plain, list(table), scorer=OSA.distance,
                             score_cutoff=allowed, limit=None)
     if not found:
         return None
@@ -88,18 +89,33 @@ def spans_in(text: str, table: dict[str, str]) -> list[tuple[str, int, int]]:
     return spans
 
 
+# Command words of five letters are one letter away from too many answers ("bilan":
+# Milan, Bilal; "vider": vidéo; "pause": cause; "clear": clean): only longer ones are
+# tried tolerantly.
+NEAR_MIN_LENGTH = 6
+# Ordinary answers one letter away from a command word.
+ORDINARY_WORDS = frozenset({"devenir", "sortie", "sorties", "longue", "mangue", "cancer"})
+
+
 def _near_table() -> dict[str, str]:
     return {word: name for name in words.NEAR_COMMANDS for word in words.COMMANDS[name]
-            if len(word.replace(" ", "")) >= 5}
+            if len(word.replace(" ", "")) >= NEAR_MIN_LENGTH}
 
 
 NEAR_TABLE = _near_table()
+_KNOWN_ANSWERS = {*words.NETWORK_WORDS, *words.AUDIENCE_WORDS, *words.OBJECTIVE_WORDS}
 
 
 def near_command(text: str) -> str | None:
     """Return the command a short text almost is ("retoure": "back"), None when it is one
-    exactly, or is not close to any."""
+    exactly, or is not close to any.
+
+    Known answer words, ordinary words and plurals of command words ("points",
+    "retours") are answers, not typos."""
     plain = words.normalize(text).lstrip("/")
     if not plain or len(plain.split()) > 3 or words.command_of(plain) is not None:
+        return None
+    if plain in ORDINARY_WORDS or plain in _KNOWN_ANSWERS or (
+            plain.endswith("s") and words.command_of(plain[:-1]) is not None):
         return None
     return lookup(plain, NEAR_TABLE)

@@ -68,21 +68,26 @@ LANGUAGE_NAMES: dict[str, str] = {
 
 # "Everybody is there", "we have no choice", "it's a must": not reasons (seed 004).
 BAD_REASONS = (
-    r"tout le monde (y )?(est|y est)", r"tout le monde en (a|fait)", r"everybody",
-    r"everyone", r"pas le choix", r"no choice", r"incontournable", r"oblige",
-    r"il faut y etre", r"must be there", r"have to be there", r"a la mode",
-    r"les concurrents y sont", r"competitors are there",
+    r"tout le monde (?:y |en |le |les )?(?:est|sont|a|ont|fait|font|utilise|y va)\b",
+    r"\bevery(?:one|body)(?:'s| is| does| has| uses| else)\b", r"pas le choix", r"no choice",
+    r"incontournable", r"oblige", r"obligatoire", r"faut y etre", r"doit y etre",
+    r"\b(?:must|have to|need to|got to|gotta) be (?:there|on)\b", r"\bit'?s a must\b",
+    r"a la mode",
 )
 
 # "I don't know", as people type it: matched whole, after `normalize`, with few words.
 DONT_KNOW = (
-    r"^(?:euh+|bah|ben|hmm+|bof|alors)?[ ,.]*(?:je ne |je |j'? ?|ch|c|j)?"
-    r"(?:sais|sait|sai|se|sé|ais)[ ']?(?:pas|pa|po|point|plus|rien)\b",
+    r"^(?:euh+|bah|ben|hmm+|bof|alors)?[ ,.]*(?:je ne |je |j'? ?|ch|c|j|ne )?"
+    r"(?:sais|sait|sai|se|ais)[ ']?(?:vraiment |trop )?(?:pas|pa|po|point|plus|rien)\b"
+    r"(?! mal\b)",
+    r"^ch(?:e|ai|ait)[ ']?(?:pas|pa|po)\b", r"^(?:je |j'? ?)c (?:pas|pa|po)\b",
     r"^(?:j'?en |je n'?en )?sais (?:rien|trop rien)", r"^jsp\b", r"^nsp\b", r"^chepa",
-    r"^(?:j'?ai |je n'?ai )?(?:aucune|pas d'?|pas la moindre|aucun) ?(?:idee|avis)",
+    r"^(?:j'?(?:en )?ai |je n'?(?:en )?ai )?(?:aucune|pas d'?|pas la moindre|aucun|"
+    r"pas vraiment d'?|pas trop d'?) ?(?:idee|avis)",
     r"^pas (?:sur|sure|certain|certaine)\b", r"^je (?:ne )?suis pas (?:sur|certain)e?\b",
     r"^(?:c'est )?(?:a definir|a voir|on verra|je verrai|pas encore (?:decide|defini|fixe))",
-    r"^(?:pas encore|aucune idee|bonne question|je ne vois pas|j'?hesite)\b",
+    r"^pas encore(?: (?:sur|sure|reflechi|d'idee|d'objectif))?$",
+    r"^(?:aucune idee|bonne question|je ne vois pas|j'?hesite)\b", r"^(?:bof ?)+$",
     r"^(?:i )?(?:don'?t|dont|do not) know\b", r"^idk\b", r"^dunno\b", r"^no (?:idea|clue)\b",
     r"^(?:i'?m |i am )?(?:not sure|unsure)\b", r"^(?:not yet|tbd|to be decided)\b",
     r"^(?:i )?(?:have )?no (?:idea|clue)\b", r"^(?:haven'?t|have not) decided\b",
@@ -92,8 +97,9 @@ DONT_KNOW = (
 VAGUE_REASONS = (
     r"\bvisib", r"\betre vu", r"\betre present", r"\bpresence\b", r"\bexister\b",
     r"\bconcurrents?\b", r"\bconcurrence\b", r"\bcomme (?:tout le monde|les autres)",
-    r"\bon m'?a dit\b", r"\bil (?:le )?faut\b", r"\bfaut bien\b", r"\bc'?est la mode\b",
-    r"\bpourquoi pas\b", r"\bpour voir\b", r"\bessayer\b", r"\bpour le fun\b",
+    r"\bon m'?a dit\b", r"\bil (?:le )?faut(?:$| bien\b| (?:y )?etre\b| le faire\b)",
+    r"\bfaut bien\b", r"\bc'?est la mode\b", r"\btendance\b", r"\btrendy\b", r"\bthe trend\b",
+    r"\bpourquoi pas\b", r"\bpour voir\b", r"\bessayer\b(?! de)", r"\bpour le fun\b",
     r"\bvisible\b", r"\bbe seen\b", r"\bbe present\b", r"\bcompetitors?\b",
     r"\bcompetition\b", r"\blike everyone\b", r"\bwhy not\b", r"\bjust to try\b",
     r"\bsomeone told me\b", r"\bexposure\b", r"\bbuzz\b", r"\bmarketing\b",
@@ -135,16 +141,18 @@ LEARNERS = (
     r"\betudiante?s?\b", r"\bjeune en (?:stage|alternance)\b", r"\binterns?\b",
     r"\bapprentices?\b", r"\bstudents?\b", r"\btrainees?\b", r"\bwork-study\b",
     r"\bmon fils\b", r"\bma fille\b", r"\bmy (?:son|daughter)\b", r"\bmon neveu\b",
-    r"\bma niece\b",
+    r"\bma niece\b", r"\bmy (?:nephew|niece)\b", r"\bservice civique\b",
 )
 # Someone outside the business (seed 004: they cannot gather what happens inside).
 OUTSIDE_HELP = (r"\bagences?\b", r"\bagency\b", r"\bfreelances?\b", r"\bfreelancers?\b",
                 r"\bprestataires?\b", r"\bconsultante?s?\b", r"\bcommunity manager externe\b",
                 r"\bexterne\b", r"\bexternal\b", r"\boutsourc", r"\bsous-trait",
-                r"\bcontractor\b", r"\bfree-lance\b")
+                r"\bcontractor\b", r"\bfree-lance\b", r"\bboite de com", r"\bindependante?\b",
+                r"\bfreelancing\b")
 # A champion typed as "me, the founder": the owner.
 SELF = (r"^moi\b", r"^moi-meme\b", r"^me\b", r"^myself\b", r"^i\b", r"^je\b",
-        r"^c'?est moi\b")
+        r"^c'?est moi\b", r"^(?:ben|bah|euh|eh bien|bon|well|um) (?:c'?est )?(?:moi|me)\b",
+        r"\bdonc moi$")
 EVERYBODY = (  # used by the former champion parser until it moves to flows/answers.py
     r"^tout le monde$", r"^tous$", r"^toute l'?equipe$", r"^l'?equipe$", r"^nous( tous)?$",
     r"^everybody$", r"^everyone$", r"^all of us$", r"^the (whole )?team$", r"^we$", r"^us$",
@@ -239,10 +247,15 @@ DIGEST_LEAVE = frozenset({"non", "no", "quitter", "leave", "ne plus partager"})
 DIGEST_STOP = frozenset({"stop", "off", "arreter", "supprimer"})
 
 # An ideal customer who is everybody is nobody's (seed 000: know who your customers are).
-ANY_CUSTOMER = (r"^tout le monde$", r"^tous$", r"^n'?importe qui$", r"^everybody$",
-                r"^everyone$", r"^anyone$", r"^anybody$", r"^tous publics?$",
-                r"^tout public$", r"^le grand public$", r"^les gens$", r"^people$",
-                r"^all$", r"^monsieur et madame tout le monde$")
+_ROUGHLY = r"(?:un peu |a peu pres |vraiment |en gros |really |pretty much |basically |just )?"
+_REALLY = r"(?: en fait| vraiment| quoi| really| basically| lol| mdr)?$"
+ANY_CUSTOMER = tuple(rf"^{_ROUGHLY}{who}{_REALLY}" for who in (
+    r"tout le monde", r"tous", r"n'?importe qui", r"everybody", r"everyone", r"anyone",
+    r"anybody", r"tous publics?", r"tout public", r"le grand public", r"les gens", r"people",
+    r"all", r"monsieur et madame tout le monde", r"tous les ages", r"tout age", r"all ages",
+    r"(?:tout|tous|toutes?) (?:types?|genres?|sortes?) de (?:clients?|clienteles?|gens|personnes)",
+    r"(?:any|all|every) (?:kind|type)s? of (?:customers?|clients?|people)",
+))
 # Answers that say nothing, on a question that needs words.
 NON_ANSWERS = frozenset({"oui", "non", "ok", "okay", "rien", "tout", "n'importe", "aucun",
                          "aucune", "yes", "no", "nothing", "idem", "pareil", "bof", "test",
@@ -263,4 +276,9 @@ AUDIENCE_WORDS: dict[str, str] = {
     "individuals": "b2c", "familles": "b2c", "b2c": "b2c",
     "les 2": "both", "les deux": "both", "both": "both", "mixte": "both", "un peu des deux":
     "both", "b2b et b2c": "both", "b2b/b2c": "both", "pros et particuliers": "both",
+    "particuliers et pros": "both", "particuliers et professionnels": "both",
+    "professionnels et particuliers": "both", "particuliers et entreprises": "both",
+    "entreprises et particuliers": "both", "b2c et b2b": "both", "b2c/b2b": "both",
+    "b2b and b2c": "both", "b2c and b2b": "both", "businesses and consumers": "both",
+    "consumers and businesses": "both", "businesses and individuals": "both",
 }
