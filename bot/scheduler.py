@@ -5,7 +5,9 @@ claimed (recorded with its week, the schedule moved on) before it is sent: a res
 never sends it twice. If the process dies between the claim and the send, that one
 message is lost, and the next-day reminder, claimed the same way, covers it. A send that
 fails is unclaimed and retried at the next round. A check-in missed during downtime is
-sent once if it is still the same week in the user's time zone, else skipped. Sends go
+sent once while its period is still the one a check-in would ask about in the user's
+time zone (up to three days late), else skipped; the same key says whether a reminder
+is still worth sending. Sends go
 one at a time through each platform's rate-limited client (429s are waited out there).
 """
 
@@ -19,7 +21,7 @@ from datetime import datetime
 
 from flows.coach import Coach
 from flows.messages import Reply
-from flows.schedule import is_paused, next_due, reminder_due, week_of
+from flows.schedule import is_paused, next_due, period_at, reminder_due
 from storage import checkins
 
 logger = logging.getLogger(__name__)
@@ -60,34 +62,34 @@ class Scheduler:
 
     async def _checkin(self, due: checkins.Due, now: datetime) -> int:
         schedule, db = due.schedule, self.coach.db
-        week, this_week = week_of(due.due, schedule.timezone), week_of(now, schedule.timezone)
+        period, current = period_at(schedule, due.due), period_at(schedule, now).key
         if is_paused(schedule, now):
             checkins.skip_checkin(db, due, next_due(schedule, now))
             return 0
-        if week != this_week:  # missed during downtime: skip to this week's, if any
-            logger.info("user %s: check-in of %s skipped", due.user_id, week)
+        if period.key != current:  # missed during downtime: skip to the current one, if any
+            logger.info("user %s: check-in of %s skipped", due.user_id, period.key)
             following = next_due(schedule, due.due)
             while (following is not None and following <= now
-                   and week_of(following, schedule.timezone) != this_week):
+                   and period_at(schedule, following).key != current):
                 following = next_due(schedule, following)
             checkins.skip_checkin(db, due, following)
             if following is not None and following <= now:
                 return await self._checkin(replace(due, due=following), now)
             return 0
-        if not checkins.claim_checkin(db, due, week, now, reminder_due(schedule, now),
+        if not checkins.claim_checkin(db, due, period, now, reminder_due(schedule, now),
                                       next_due(schedule, now)):
-            return 0  # this week's check-in exists already
+            return 0  # this period's check-in exists already
         sent = await self._send(due, reminder=False)
         if sent is False:
-            checkins.unclaim_checkin(db, due.user_id, week, due.due)  # retried next round
+            checkins.unclaim_checkin(db, due.user_id, period.key, due.due)  # retried
         elif sent:
-            logger.info("user %s: check-in of %s sent", due.user_id, week)
+            logger.info("user %s: check-in of %s sent", due.user_id, period.key)
         return int(bool(sent))
 
     async def _reminder(self, due: checkins.Due, now: datetime) -> int:
         if not checkins.claim_reminder(self.coach.db, due.user_id, due.week, now):
             return 0
-        if due.week != week_of(now, due.schedule.timezone) or is_paused(due.schedule, now):
+        if due.week != period_at(due.schedule, now).key or is_paused(due.schedule, now):
             return 0
         return int(bool(await self._send(due, reminder=True)))
 

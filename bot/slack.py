@@ -19,7 +19,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import time as clock_time, timedelta
+from datetime import time as clock_time
 
 from aiohttp import web
 from slack_bolt import BoltResponse
@@ -40,11 +40,11 @@ from bot.ordering import KeyedLocks
 from bot.scheduler import Sender
 from bot.text import split_text
 from flows import vocabulary as words
-from flows.checkin import day_name
+from flows.checkin import day_name, period_name
 from flows.coach import Coach
 from flows.i18n import number, t
 from flows.messages import Choice, Inbound, Reply
-from flows.schedule import Schedule, next_due, week_of
+from flows.schedule import Schedule, checkin_days, local_day, next_due
 from flows.verdict import WeekReport
 from storage import digests
 
@@ -330,10 +330,11 @@ class SlackAdapter:
             schedule = Schedule(weekday=0, at=DIGEST_AT, timezone=digest.timezone)
             if not digests.claim_digest(db, digest, next_due(schedule, now)):
                 continue
-            week = week_of(digest.due - timedelta(days=7), digest.timezone)
-            shared = digests.shared_week(db, PLATFORM, digest.team, week)
+            day = local_day(digest.due, digest.timezone)
+            shared = digests.shared_week(db, PLATFORM, digest.team, day)
             if not shared:
                 continue  # nobody shared a check-in: nothing to post
+            week = period_name(language, *checkin_days(day))
             try:
                 client = await client_for(app, digest.team)
                 await client.chat_postMessage(channel=digest.channel,
@@ -404,7 +405,8 @@ async def client_for(app: AsyncApp, team: str) -> AsyncWebClient:
 
 
 def digest_text(language: str, week: str, shared: list[tuple[str, WeekReport]]) -> str:
-    """Return the team digest: the sharing members' totals, then a line each."""
+    """Return the team digest of `week` (its name: "semaine du 16 au 22 novembre"): the
+    sharing members' totals, then a line each."""
     hours = sum(report.hours for _, report in shared)
     results = sum(report.results for _, report in shared)
     lines = [t(language, "digest.title", n=results, week=week, hours=number(language, hours),

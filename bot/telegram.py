@@ -37,8 +37,8 @@ PLATFORM = "telegram"
 MAX_TEXT = 4096
 CHECK = "✅ "
 UPDATES = ["message", "callback_query"]
-COMMANDS = ("start", "plan", "checkin", "report", "settings", "back", "help", "restart",
-            "language", "export", "delete")
+COMMANDS = ("start", "plan", "pdf", "checkin", "report", "settings", "back", "help",
+            "restart", "language", "export", "delete")
 
 
 class PerUserOrder(BaseUpdateProcessor):

@@ -1,40 +1,47 @@
 """The weekly check-in: a few questions, then the verdict and the chart.
 
-Steps: hours (a total, or per network), the split across the plan's networks when
-there are several and no split was given (skippable), the results that match the
-objective (a count, or per network), revenue (skippable). Each step is saved as it is
-answered; the last one produces the verdict. Also `/report` and `/settings`.
+A check-in asks about seven days named by their dates (« du 16 au 22 novembre »): the
+days before its scheduled day, or the seven days before a `point` typed any day. Steps:
+hours (a total, or per network), the split across the plan's networks when there are
+several and no split was given (skippable), the results that match the objective and
+the kind of business (a count, or per network), revenue (skippable). Each step is saved
+as it is answered; the last one produces the verdict. A second `point` for a period
+already answered asks before replacing its figures. Also `rapport` and `réglages`.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import get_day_names
+from babel.dates import format_date, format_interval, get_day_names
 from sqlite_utils import Database
 
 from flows import render
 from flows import vocabulary as words
 from flows.advice import currency_of, hourly_cost, objective_of
-from flows.chart import chart_png
-from flows.i18n import in_currency, money, number, t
+from flows.business import kind_of
+from flows.chart import ChartTexts, ChartWeek, chart_png
+from flows.i18n import catalogue, in_currency, money, number, t
 from flows.messages import Option, Reply
 from flows.parsing import (InvalidAnswer, Noted, Unsure, parse_count, parse_revenue,
                            parse_split, parse_week_hours)
-from flows.schedule import Schedule, next_due, week_of
-from flows.verdict import Verdict, judge
-from flows.when import format_date, parse_date, parse_days, parse_time, parse_timezone, \
-    parse_weekday
+from flows.schedule import Period, Schedule, next_due, period_at
+from flows.verdict import Payback, Verdict, WeekReport, judge, week_cost, weekly_target
+from flows.when import format_date as format_day, parse_date, parse_days, parse_time, \
+    parse_timezone, parse_weekday
 from storage import checkins as store
-from storage.checkins import DONE, LEFT, CheckinRecord
+from storage.checkins import DONE, LEFT, REPLACE, CheckinRecord
 
 SKIPPABLE = ("split", "revenue")
 SKIP = "skip"
+REPLACE_YES = "replace"  # the option that replaces an answered check-in's figures
 REPORT_WEEKS = 8
 # The figure whose count picks a verdict's plural form.
 COUNTED_BY = {"below_target": "pace", "no_result_yet": "dry_weeks"}
+# The verdicts that offer to review the strategy, other answers kept.
+REVIEWED = ("no_results", "dry_review")
 
 
 def prompt_of(step: str) -> str:
@@ -43,8 +50,12 @@ def prompt_of(step: str) -> str:
 
 
 def result_name(language: str, answers: dict, n: float = 2) -> str:
-    """Return what counts as a result for the user's objective ("contacts ou devis")."""
-    return t(language, f"checkin.result.{objective_of(answers) or 'other'}", n=n)
+    """Return what counts as a result for the objective and the kind of business
+    (« demandes de rendez-vous » for a consultant after leads), plural-aware."""
+    objective = objective_of(answers) or "other"
+    fitting = f"checkin.result.{objective}.{kind_of(answers)}"
+    key = fitting if fitting in catalogue(language) else f"checkin.result.{objective}"
+    return t(language, key, n=n)
 
 
 def network_names(language: str, networks: list[str]) -> str:
@@ -63,6 +74,54 @@ def known_zone(zone: str | None, default: str) -> str:
         return default
 
 
+# the seven days, in words
+def days_of(key: str, first: date | None = None, last: date | None = None
+            ) -> tuple[date, date] | None:
+    """Return the first and last day of a check-in: the stored ones, else read from its
+    key (the last day, or an ISO week "2026-W48" of rows stored before)."""
+    if first and last:
+        return first, last
+    try:
+        if "-W" in key:
+            year, week = key.split("-W")
+            monday = date.fromisocalendar(int(year), int(week), 1)
+            return monday, monday + timedelta(days=6)
+        end = date.fromisoformat(key)
+        return end - timedelta(days=6), end
+    except ValueError:
+        return None
+
+
+def _ends(language: str, first: date, last: date) -> dict[str, str]:
+    """Return the two ends of a span in words: "16" and "22 novembre" in one month."""
+    if first.year != last.year:
+        pattern = "d MMMM y"
+        return {"first": format_date(first, pattern, locale=language),
+                "last": format_date(last, pattern, locale=language)}
+    start = "d" if first.month == last.month else "d MMMM"
+    return {"first": format_date(first, start, locale=language),
+            "last": format_date(last, "d MMMM", locale=language)}
+
+
+def days_text(language: str, first: date, last: date) -> str:
+    """Return the seven days in words: « du 16 au 22 novembre », "from 16 to 22 November"."""
+    return t(language, "checkin.days", **_ends(language, first, last))
+
+
+def period_name(language: str, first: date, last: date) -> str:
+    """Return the week's name: « semaine du 16 au 22 novembre », "week of 16 to 22 November"."""
+    return t(language, "checkin.period", **_ends(language, first, last))
+
+
+def short_label(language: str, first: date, last: date) -> str:
+    """Return the week as a chart label: « 16–22 nov. », "Nov 16 – 22"."""
+    return format_interval(first, last, "MMMd", locale=language)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _cash(language: str, answers: dict, value: float) -> str:
     """Format an amount in the user's currency."""
     return money(language, value, currency_of(answers))
@@ -72,6 +131,10 @@ def _fmt(language: str, value: object) -> str:
     if value is None:
         return "—"
     return number(language, float(value))
+
+
+def _week_days(week: WeekReport | CheckinRecord) -> tuple[date, date] | None:
+    return days_of(week.week, week.first_day, week.last_day)
 
 
 class CheckinDesk:
@@ -106,7 +169,7 @@ class CheckinDesk:
             text += " " + t(language, "settings.stopped")
         elif schedule.paused_until:
             text += " " + t(language, "settings.paused",
-                            date=format_date(schedule.paused_until, language, self.today(
+                            date=format_day(schedule.paused_until, language, self.today(
                                 schedule)))
         return text
 
@@ -114,40 +177,86 @@ class CheckinDesk:
         """Return the user's local date."""
         return self.clock().astimezone(ZoneInfo(schedule.timezone)).date()
 
-    def week(self, user_id: int) -> str:
+    def period(self, user_id: int) -> Period:
+        """Return the period a check-in now is about: the seven days ending yesterday,
+        keyed like the scheduled check-in nearest to today."""
         schedule, _ = self.schedule_of(user_id)
-        return week_of(self.clock(), schedule.timezone)
+        return period_at(schedule, self.clock())
+
+    def week(self, user_id: int) -> str:
+        """Return the key of the period a check-in now is about."""
+        return self.period(user_id).key
+
+    def recent_records(self, user_id: int) -> list[CheckinRecord]:
+        """Return the check-ins of this period and the one before, if any, this one first."""
+        key = self.week(user_id)
+        keys = [key] + ([(date.fromisoformat(key) - timedelta(days=7)).isoformat()]
+                        if key[:4].isdigit() else [])
+        found = (store.load_checkin(self.db, user_id, k) for k in keys)
+        return [record for record in found if record is not None]
 
     # the conversation
     def open_record(self, user_id: int) -> CheckinRecord | None:
-        """Return this week's check-in when it waits for an answer."""
-        record = store.load_checkin(self.db, user_id, self.week(user_id))
-        return record if record and record.open else None
+        """Return the check-in that waits for an answer: this period's, or the one sent
+        before it (a Monday check-in answered on Friday), or a replacement asked."""
+        return next((r for r in self.recent_records(user_id) if r.open), None)
 
     def leave(self, record: CheckinRecord) -> None:
-        """Put a check-in aside at its current step, the figures given kept."""
-        store.save_checkin(self.db, replace(record, step=LEFT + record.step), self.clock())
+        """Put a check-in aside at its current step, the figures given kept; a pending
+        "replace these figures?" is answered no."""
+        step = DONE if record.step == REPLACE else LEFT + record.step
+        store.save_checkin(self.db, replace(record, step=step), self.clock())
 
     def begin(self, language: str, user_id: int, answers: dict, intro: str) -> list[Reply]:
-        """Open this week's check-in and ask the first question, or resume a left one."""
-        week = self.week(user_id)
-        record = store.load_checkin(self.db, user_id, week)
-        if record is not None and record.left:
-            resumed = replace(record, step=record.step.removeprefix(LEFT))
+        """Open this period's check-in and ask the first question, resume one waiting, or
+        ask before replacing the figures of one already answered."""
+        pending = next((r for r in self.recent_records(user_id) if r.open or r.left), None)
+        if pending is not None:
+            resumed = replace(pending, step=pending.step.removeprefix(LEFT))
             store.save_checkin(self.db, resumed, self.clock())
-            return [self.ask(language, resumed.step, answers, t(language, "checkin.resumed"),
-                             resumed)]
-        store.open_checkin(self.db, user_id, week, self.clock())
-        return [self.ask(language, "hours", answers, t(language, intro, week=week))]
+            fresh = resumed.step == "hours" and resumed.hours is None
+            before = None if resumed.step == REPLACE else t(
+                language, intro if fresh else "checkin.resumed",
+                week=self.period_text(language, resumed))
+            return [self.ask(language, resumed.step, answers, before, resumed)]
+        period = self.period(user_id)
+        done = store.load_checkin(self.db, user_id, period.key)
+        if done is not None and done.answered:
+            asked = replace(done, step=REPLACE)
+            store.save_checkin(self.db, asked, self.clock())
+            return [self.ask(language, REPLACE, answers, None, asked)]
+        store.open_checkin(self.db, user_id, period, self.clock())
+        record = store.load_checkin(self.db, user_id, period.key)
+        return [self.ask(language, "hours", answers,
+                         t(language, intro, week=self.period_text(language, record)), record)]
+
+    def days(self, language: str, record: CheckinRecord | None) -> str:
+        """Return the days a check-in is about, in words: « du 16 au 22 novembre »."""
+        span = _week_days(record) if record else None
+        if span is None:
+            span = period_at(Schedule(timezone=self.default_timezone), self.clock())
+            span = (span.first, span.last)
+        return days_text(language, *span)
+
+    def period_text(self, language: str, record: CheckinRecord | None) -> str:
+        """Return the name of a check-in's week: « semaine du 16 au 22 novembre »."""
+        span = _week_days(record) if record else None
+        if span is None:
+            span = period_at(Schedule(timezone=self.default_timezone), self.clock())
+            span = (span.first, span.last)
+        return period_name(language, *span)
 
     def ask(self, language: str, step: str, answers: dict, before: str | None = None,
             record: CheckinRecord | None = None) -> Reply:
         """Return the question of a step, after an optional paragraph."""
+        if step == REPLACE:
+            return self.replace_question(language, record, answers, before)
         networks = answers.get("networks") or []
         params = {"result": result_name(language, answers),
                   "networks": network_names(language, networks),
                   "example": self.example(language, networks),
-                  "hours": _fmt(language, record.hours if record else None)}
+                  "hours": _fmt(language, record.hours if record else None),
+                  "days": self.days(language, record)}
         text = t(language, f"checkin.ask.{step}", **params)
         if step in ("hours", "results") and len(networks) > 1:
             text += " " + t(language, "checkin.hint.split", example=params["example"])
@@ -157,16 +266,68 @@ class CheckinDesk:
         return Reply(text, prompt=prompt_of(step), options=options)
 
     @staticmethod
-    def example(language: str, networks: list[str]) -> str:
+    def example(language: str, networks: list[str], figures: tuple[str, ...] = ("2", "1")
+                ) -> str:
+        """Return figures per network typed as the user would, with the plan's networks."""
         names = [t(language, render.option_key("networks", n)) for n in networks[:2]]
-        return ", ".join(f"{name} {n}" for name, n in zip(names, ("2", "1")))
+        return ", ".join(f"{name} {n}" for name, n in zip(names, figures))
+
+    # a second check-in for the same period
+    def figures_said(self, language: str, record: CheckinRecord, answers: dict) -> str:
+        """Return a check-in's figures in a few words: « 3 h, 2 demandes de rendez-vous »."""
+        results = record.results or 0
+        return t(language, "checkin.replace.figures", hours=_fmt(language, record.hours or 0),
+                 results=_fmt(language, results), result=result_name(language, answers, results))
+
+    def replace_question(self, language: str, record: CheckinRecord, answers: dict,
+                         before: str | None = None) -> Reply:
+        """Ask whether to replace the figures of a check-in already answered."""
+        text = t(language, "checkin.replace.ask", week=self.period_text(language, record),
+                 figures=self.figures_said(language, record, answers))
+        if before:
+            text = f"{before}\n\n{text}"
+        return Reply(text, prompt=prompt_of(REPLACE), options=(
+            Option(REPLACE_YES, t(language, "checkin.replace.yes")),
+            Option(SKIP, t(language, "checkin.replace.no"))))
+
+    def settle_replace(self, language: str, record: CheckinRecord, answers: dict,
+                       text: str | None, skipped: bool,
+                       values: tuple[str, ...] | None) -> list[Reply]:
+        """Replace the figures on yes (asked again from the hours); on no, keep them."""
+        if values is not None:
+            yes = REPLACE_YES in values or "yes" in values
+        elif skipped:
+            yes = False
+        elif text is None:  # the only other button: "replace"
+            yes = True
+        else:
+            plain = words.normalize(text)
+            if plain in words.YES or plain in ("remplacer", "replace", "1"):
+                yes = True
+            elif plain in words.NO or plain in ("garder", "keep", "2"):
+                yes = False
+            else:
+                return [self.replace_question(language, record, answers,
+                                              t(language, "checkin.replace.unclear"))]
+        if not yes:
+            store.save_checkin(self.db, replace(record, step=DONE), self.clock())
+            return [Reply(t(language, "checkin.replace.kept",
+                            week=self.period_text(language, record),
+                            figures=self.figures_said(language, record, answers)))]
+        again = replace(record, step="hours")
+        store.save_checkin(self.db, again, self.clock())
+        return [self.ask(language, "hours", answers, t(language, "checkin.replace.again"),
+                         again)]
 
     def take(self, language: str, record: CheckinRecord, answers: dict, text: str | None,
-             skipped: bool) -> list[Reply]:
+             skipped: bool, values: tuple[str, ...] | None = None) -> list[Reply]:
         """Take the answer to the current step; re-ask kindly when it is not understood.
 
-        Raises `Unsure` (nothing saved) when a figure needs a yes/no first."""
+        `values` are the pressed option's values, when one was pressed. Raises `Unsure`
+        (nothing saved) when a figure needs a yes/no first."""
         step = record.step
+        if step == REPLACE:
+            return self.settle_replace(language, record, answers, text, skipped, values)
         notes: list[str] = []
         try:
             if skipped and step not in SKIPPABLE:
@@ -176,7 +337,8 @@ class CheckinDesk:
             else:
                 value = self.figure(step, text or "", answers)
                 if isinstance(value, Noted):
-                    notes.append(t(language, value.key, **in_currency(value.params, currency_of(answers))))
+                    notes.append(t(language, value.key,
+                                   **in_currency(value.params, currency_of(answers))))
                     value = value.value
         except InvalidAnswer as problem:
             params = {"result": result_name(language, answers), **problem.params}
@@ -189,7 +351,8 @@ class CheckinDesk:
         """Store one step's figure (None when skipped), then ask the next or conclude."""
         notes = list(notes or [])
         step = record.step
-        updated = record if value is None else self.apply(step, record, value)
+        updated = self.cleared(step, record) if value is None else self.apply(step, record,
+                                                                                value)
         if isinstance(value, dict):
             outside = [n for n in value if n not in (answers.get("networks") or [])]
             if outside:
@@ -244,6 +407,16 @@ class CheckinDesk:
         return replace(record, revenue=float(value))
 
     @staticmethod
+    def cleared(step: str, record: CheckinRecord) -> CheckinRecord:
+        """Return the record with a skipped step's figure removed (a replaced check-in
+        keeps no old split or revenue)."""
+        if step == "split":
+            return replace(record, hours_split=None)
+        if step == "revenue":
+            return replace(record, revenue=None)
+        return record
+
+    @staticmethod
     def next_step(step: str, record: CheckinRecord, answers: dict) -> str:
         several = len(answers.get("networks") or []) > 1
         if step == "hours":
@@ -252,14 +425,14 @@ class CheckinDesk:
 
     # verdict and report
     def verdict_replies(self, language: str, user_id: int, answers: dict) -> list[Reply]:
-        """Return the verdict on this week, its figures, the next step and the chart."""
+        """Return the verdict on the last period, its figures, the next step and the chart."""
         history = store.history(self.db, user_id)
         verdict = judge(answers, history)
         text = "\n\n".join([self.verdict_text(language, verdict, answers),
-                            self.figures_text(language, verdict, answers),
-                            "👉 " + self.next_text(language, verdict)])
-        image = chart_png(history[-REPORT_WEEKS:], self.chart_labels(language))
-        if verdict.key == "no_results":  # offer to review the strategy, answers kept
+                            self.figures_text(language, verdict, answers, history[-1]),
+                            "👉 " + self.next_text(language, verdict, answers)])
+        image = self.chart(language, verdict, answers, history[-REPORT_WEEKS:])
+        if verdict.key in REVIEWED:  # offer to review the strategy, answers kept
             return [Reply(text, image=image),
                     Reply(t(language, "checkin.review"), prompt=render.PLAN_PROMPT,
                           options=render.plan_options(language, confirmed=True))]
@@ -272,13 +445,17 @@ class CheckinDesk:
         return t(language, f"verdict.{verdict.key}", n=count, hours=_fmt(language, p["hours"]),
                  planned_hours=_fmt(language, p["planned_hours"]),
                  pace=_fmt(language, p.get("pace")), target=_fmt(language, p["target"]),
-                 dry_weeks=p.get("dry_weeks", 0))
+                 dry_weeks=p.get("dry_weeks", 0), stop_after=p.get("stop_after", 0))
 
-    @staticmethod
-    def figures_text(language: str, verdict: Verdict, answers: dict) -> str:
+    def figures_text(self, language: str, verdict: Verdict, answers: dict,
+                     week: WeekReport) -> str:
+        """Return the figures: the week's, per result, revenue, the recent weeks', per
+        network, and whether the time pays."""
         p = verdict.params
-        lines = [t(language, "checkin.figures.week", hours=_fmt(language, p["hours"]),
-                   results=_fmt(language, p["results"]),
+        span = _week_days(week)
+        lines = [t(language, "checkin.figures.days",
+                   days=_capital(days_text(language, *span)) if span else "",
+                   hours=_fmt(language, p["hours"]), results=_fmt(language, p["results"]),
                    result=result_name(language, answers, p["results"]),
                    cost=_cash(language, answers, p["cost"]),
                    hourly=_cash(language, answers, hourly_cost(answers)))]
@@ -291,42 +468,111 @@ class CheckinDesk:
                            revenue=_cash(language, answers, p["revenue"]),
                            cost=_cash(language, answers, p["cost"])))
         if p["weeks"] > 1:
-            per = p["recent_cost_per_result"]
-            lines.append(t(language, "checkin.figures.recent", n=p["recent_results"],
-                           weeks=p["weeks"],
-                           hours=_fmt(language, p["recent_hours"]),
-                           results=_fmt(language, p["recent_results"]),
-                           per_result=_cash(language, answers, per) if per is not None else "—"))
+            lines.append(self.recent_text(language, p, answers))
+        if p["networks"] and len(p["networks"]) > 1:
+            lines.append(self.networks_text(language, p["networks"]))
+        lines.append(self.pays_text(language, p["payback"], answers))
         return "\n".join(lines)
 
     @staticmethod
-    def next_text(language: str, verdict: Verdict) -> str:
-        p = verdict.params
+    def recent_text(language: str, p: dict, answers: dict) -> str:
+        """Return the recent weeks' line; with no result yet, no cost per result."""
+        if not p["recent_results"]:
+            return t(language, "checkin.figures.recent_none", weeks=p["weeks"],
+                     hours=_fmt(language, p["recent_hours"]))
+        return t(language, "checkin.figures.recent_results", n=p["recent_results"],
+                 weeks=p["weeks"], hours=_fmt(language, p["recent_hours"]),
+                 results=_fmt(language, p["recent_results"]),
+                 result=result_name(language, answers, p["recent_results"]),
+                 per_result=_cash(language, answers, p["recent_cost_per_result"]))
+
+    @staticmethod
+    def networks_text(language: str, networks: dict[str, dict[str, float]]) -> str:
+        """Return the results and hours of each network over the recent weeks."""
+        ranked = sorted(networks.items(), key=lambda item: -(
+            item[1]["results"] / item[1]["hours"] if item[1]["hours"] else 0))
+        parts = [t(language, "checkin.figures.network", network=network_names(language, [n]),
+                   results=_fmt(language, f["results"]), hours=_fmt(language, f["hours"]))
+                 for n, f in ranked]
+        return t(language, "checkin.figures.networks", networks=", ".join(parts))
+
+    @staticmethod
+    def pays_text(language: str, payback: Payback, answers: dict) -> str:
+        """Return whether the time pays, or that it cannot be told and how to fix it."""
+        if payback.status == "unknown":
+            return t(language, "checkin.pays.unknown",
+                     result=result_name(language, answers, 1))
+        count = payback.in_weeks if payback.status == "break_even" else payback.weeks
+        return t(language, f"checkin.pays.{payback.status}", n=count,
+                 value=_cash(language, answers, payback.value),
+                 cost=_cash(language, answers, payback.cost), weeks=payback.weeks)
+
+    @staticmethod
+    def next_text(language: str, verdict: Verdict, answers: dict | None = None) -> str:
+        p, answers = verdict.params, answers or {}
+        networks = answers.get("networks") or []
+        idle = p.get("idle") or []
+        idle_hours = sum(p["networks"][n]["hours"] for n in idle) if idle else 0
         return t(language, f"next.{verdict.next_step}",
                  planned_hours=_fmt(language, p["planned_hours"]),
                  best=network_names(language, [p["best"]]) if p.get("best") else "",
-                 others=network_names(language, p.get("others") or []))
+                 others=network_names(language, p.get("others") or []),
+                 idle=network_names(language, idle), idle_hours=_fmt(language, idle_hours),
+                 example=CheckinDesk.example(language, networks, ("2", "0")),
+                 networks=network_names(language, networks),
+                 stop_after=p.get("stop_after", 0))
 
+    # the chart
     @staticmethod
-    def chart_labels(language: str) -> dict[str, str]:
-        return {key: t(language, f"chart.{key}") for key in ("hours", "results", "week",
-                                                             "title")}
+    def caption(language: str, verdict: Verdict, answers: dict) -> str:
+        """Return the verdict in a few words, under the chart."""
+        p = verdict.params
+        key = verdict.key
+        if key in ("on_track", "on_track_costly") and p["payback"].status == "paying":
+            key = "paying"
+        return t(language, f"chart.caption.{key}", hours=_fmt(language, p["hours"]),
+                 results=_fmt(language, p["results"]),
+                 result=result_name(language, answers, p["results"]),
+                 planned_hours=_fmt(language, p["planned_hours"]),
+                 pace=_fmt(language, p.get("pace")), target=_fmt(language, p["target"]),
+                 dry_weeks=p.get("dry_weeks", 0))
+
+    def chart(self, language: str, verdict: Verdict, answers: dict,
+              history: list[WeekReport]) -> bytes:
+        """Return the chart of the weeks: hours and results, the plan's hours and pace."""
+        weeks = [ChartWeek(short_label(language, *span) if span else week.week, week.hours,
+                           week.results)
+                 for week, span in ((w, _week_days(w)) for w in history)]
+        planned, pace = answers.get("hours"), weekly_target(answers)
+        texts = ChartTexts(
+            hours=t(language, "chart.axis.hours"),
+            results=_capital(result_name(language, answers)),
+            planned=t(language, "chart.planned", hours=_fmt(language, planned))
+            if planned else "",
+            target=t(language, "chart.target", pace=_fmt(language, pace)) if pace else "",
+            caption=self.caption(language, verdict, answers))
+        return chart_png(weeks, texts, float(planned) if planned else None, pace,
+                         decimal_comma=language == "fr")
 
     def report(self, language: str, user_id: int, answers: dict) -> list[Reply]:
-        """Return the history of check-ins with the chart."""
+        """Return the history of check-ins with the chart; each week's cost is the one its
+        check-in gave (hours and a week of budget)."""
         history = store.history(self.db, user_id, REPORT_WEEKS)
         if not history:
             return [Reply(t(language, "report.empty"))]
         lines = [t(language, "report.title", n=len(history))]
         for week in history:
-            cost = week.hours * hourly_cost(answers)
-            lines.append(t(language, "report.line", n=week.results, week=week.week,
+            span = _week_days(week)
+            lines.append(t(language, "report.week",
+                           days=days_text(language, *span) if span else week.week,
                            hours=_fmt(language, week.hours),
                            results=_fmt(language, week.results),
-                           cost=_cash(language, answers, cost)))
-        lines.append(self.verdict_text(language, judge(answers, history), answers))
-        return [Reply("\n".join(lines),
-                      image=chart_png(history, self.chart_labels(language)))]
+                           result=result_name(language, answers, week.results),
+                           cost=_cash(language, answers, week_cost(answers, week.hours))))
+        verdict = judge(answers, history)
+        lines += [self.verdict_text(language, verdict, answers),
+                  self.pays_text(language, verdict.params["payback"], answers)]
+        return [Reply("\n".join(lines), image=self.chart(language, verdict, answers, history))]
 
     # settings
     def settings(self, language: str, user_id: int, argument: str) -> list[Reply]:

@@ -17,13 +17,15 @@ from datetime import datetime, timezone
 from sqlite_utils import Database
 
 import storage
-from flows import checkin, matching, render
+from flows import advice, checkin, matching, plan, render
 from flows import vocabulary as words
 from flows.advice import currency_of
-from flows.i18n import DEFAULT_LANGUAGE, LANGUAGES, in_currency, money, supported, t
+from flows.i18n import DEFAULT_LANGUAGE, LANGUAGES, in_currency, money, number, supported, t
 from flows.checkin import CheckinDesk
-from flows.interview import PLAN_CONFIRMED, Interview, build_machine, resume_state
+from flows.interview import (PLAN_CONFIRMED, SHOWING_PLAN, Interview, build_machine,
+                             resume_state)
 from flows.messages import Document, Inbound, Reply
+from flows.business import guess_kind
 from flows.choices import parse_choices
 from flows.parsing import InvalidAnswer, Unsure
 from flows.questions import QUESTIONS
@@ -140,17 +142,30 @@ class Coach:
         question = turn.interview.question
         return question.id if question else render.PLAN_PROMPT
 
-    def current(self, turn: Turn, before: str | None = None) -> Reply:
-        """Return the reply for where the user is now, after an optional paragraph."""
+    def current(self, turn: Turn, before: str | None = None, full: bool = False) -> Reply:
+        """Return the reply for where the user is now, after an optional paragraph: the
+        question, or the open check-in's, or, past the interview, a line or two with the
+        plan's options (the whole plan only when `full`: on `plan`, or when it is new)."""
         interview, language = turn.interview, turn.language
         if interview.question is not None:
             return render.question_reply(language, interview.question, interview.answers,
                                          before)
-        reply = render.plan_reply(language, interview.answers,
-                                  confirmed=interview.state == PLAN_CONFIRMED)
+        confirmed = interview.state == PLAN_CONFIRMED
+        if not full:
+            record = self._open_checkin(turn)
+            if record is not None:
+                return self.checkins.ask(language, record.step, interview.answers, before,
+                                         record)
+            return plan.waiting_reply(language, confirmed, before)
+        reply = plan.plan_reply(language, interview.answers, confirmed)
         if before:
             reply = Reply(f"{before}\n\n{reply.text}", reply.prompt, reply.options)
         return reply
+
+    def _moved(self, turn: Turn, before: str | None = None) -> Reply:
+        """Return the reply after the interview moved on: the whole plan when it has just
+        been reached, else the next question."""
+        return self.current(turn, before, full=turn.interview.state == SHOWING_PLAN)
 
     # answers
     def _answer(self, turn: Turn, text: str | None, values: tuple[str, ...] | None):
@@ -159,8 +174,11 @@ class Coach:
         if interview.question is None:
             return self._plan_action(turn, text, values)
         question = interview.question
+        guess = guess_kind(interview.answers) if question.id == "business_kind" else None
+        if guess and values is None and words.normalize(text or "") in words.YES:
+            values = (guess,)  # "oui" confirms the coach's guess
         if interview.answer(text, values, render.aliases(question.id)):
-            return [self.current(turn, self._notice(turn, question.id))]
+            return [self._moved(turn, self._notice(turn, question.id))]
         if interview.unsure is not None:
             return self._ask_unsure(turn, question.id, interview.unsure)
         problem = interview.problem
@@ -207,7 +225,7 @@ class Coach:
         interview.answers.update(about.get("also") or {})
         interview.preset = about["value"]
         interview.answer(None, None, {})
-        return [self.current(turn, t(turn.language, "unsure.stored"))]
+        return [self._moved(turn, t(turn.language, "unsure.stored"))]
 
     def _settle_did_you_mean(self, turn: Turn, about: dict, confirmed: bool) -> list[Reply]:
         """Run the command meant, or take the text as the answer it was."""
@@ -219,9 +237,11 @@ class Coach:
     def _plan_action(self, turn: Turn, text: str | None, values: tuple[str, ...] | None):
         """Confirm the plan or open a section for editing."""
         interview, language = turn.interview, turn.language
-        choices = render.plan_options(language, interview.state == PLAN_CONFIRMED)
+        confirmed = interview.state == PLAN_CONFIRMED
+        choices = render.plan_options(language, confirmed)
         if values is None:
             aliases = {words.normalize(o.label): o.value for o in choices}
+            aliases.update(dict.fromkeys(words.DETAILS, render.PLAN_DETAILS))
             try:
                 values = parse_choices(text or "", tuple(o.value for o in choices), aliases,
                                        multi=False)
@@ -238,6 +258,8 @@ class Coach:
             return [Reply(t(language, "plan.confirmed") + "\n\n" + scheduled,
                           prompt=render.PLAN_PROMPT,
                           options=render.plan_options(language, confirmed=True))]
+        if action == render.PLAN_DETAILS:
+            return [plan.details_reply(language, interview.answers, confirmed)]
         if action.startswith("edit_") and interview.may_trigger(action):
             interview.trigger(action, action.removeprefix("edit_"))
             return [self.current(turn)]
@@ -317,7 +339,7 @@ class Coach:
         if turn.interview.may_skip():
             kept = question.id in turn.interview.answers
             turn.interview.skip()
-            return [self.current(turn, t(turn.language, "skip.kept") if kept else None)]
+            return [self._moved(turn, t(turn.language, "skip.kept") if kept else None)]
         return [self.current(turn, t(turn.language, "cannot_skip"))]
 
     def _command_clear(self, turn: Turn, _: str) -> list[Reply]:
@@ -326,7 +348,7 @@ class Coach:
             return [self.current(turn, t(turn.language, "nothing_to_clear"))]
         if turn.interview.may_clear():
             turn.interview.clear()
-            return [self.current(turn, t(turn.language, "cleared"))]
+            return [self._moved(turn, t(turn.language, "cleared"))]
         return [self.current(turn, t(turn.language, "cannot_clear"))]
 
     def _command_leave(self, turn: Turn, _: str) -> list[Reply]:
@@ -353,7 +375,7 @@ class Coach:
     def _command_plan(self, turn: Turn, _: str) -> list[Reply]:
         question = turn.interview.question
         if question is None:
-            return [self.current(turn)]
+            return [self.current(turn, full=True)]
         count = render.remaining_questions(question)
         return [self.current(turn, t(turn.language, "plan.not_ready", n=count))]
 
@@ -379,6 +401,35 @@ class Coach:
         exported = Reply(t(turn.language, "export.done"), document=document)
         return [exported, self.current(turn)] if turn.interview.question else [exported]
 
+    def _command_document(self, turn: Turn, _: str) -> list[Reply]:
+        """Send the plan as a one-page PDF to print or share."""
+        if turn.interview.question is not None:
+            count = render.remaining_questions(turn.interview.question)
+            return [self.current(turn, t(turn.language, "plan.not_ready", n=count))]
+        from flows.plan_document import PlanDocument, plan_pdf  # matplotlib: slow import
+        language, answers = turn.language, turn.interview.answers
+        texts = plan.document_texts(language, answers, self._routine(turn),
+                                    self.checkins.today(self.checkins.schedule_of(
+                                        turn.user.id)[0]))
+        document = Document(f"plan-{turn.user.id}.pdf", plan_pdf(PlanDocument(**texts)),
+                            "application/pdf")
+        return [Reply(t(language, "plan.document.done"), document=document)]
+
+    def _routine(self, turn: Turn) -> list[str]:
+        """Return the weekly routine of the plan: the check-in, the hours, the measure."""
+        language, answers = turn.language, turn.interview.answers
+        schedule, _ = self.checkins.schedule_of(turn.user.id)
+        keep, _, _ = advice.networks_to_keep(answers)
+        lines = [t(language, "routine.checkin", day=checkin.day_name(language,
+                                                                     schedule.weekday),
+                   time=schedule.at.strftime("%H:%M"))]
+        if answers.get("hours") and keep:
+            lines.append(t(language, "routine.hours", hours=number(language, answers["hours"]),
+                           networks=", ".join(t(language, render.option_key("networks", n))
+                                              for n in keep)))
+        lines.append(t(language, "routine.measure"))
+        return lines
+
     # weekly check-ins
     def _open_checkin(self, turn: Turn) -> CheckinRecord | None:
         """Return this week's unanswered check-in when the plan is confirmed, read once
@@ -399,7 +450,8 @@ class Coach:
             skipped = inbound.choice.values == (checkin.SKIP,)
         try:
             return self.checkins.take(turn.language, record, turn.interview.answers,
-                                      inbound.text, skipped)
+                                      inbound.text, skipped,
+                                      inbound.choice.values if inbound.choice else None)
         except Unsure as doubt:
             turn.user.pending = "checkin_unsure"
             turn.user.pending_value = {"week": record.week, "step": record.step,

@@ -312,7 +312,7 @@ _MIN = r"(?:min(?:utes?|s)?|mn|m)(?![a-z])"
 _DAYS = r"(?:jours?|journees?|days?)\b"
 _NUM = r"\d+(?:[.,]\d+)?"
 _DURATION = (
-    ("clock", rf"(?P<h>\d{{1,2}}):(?P<m>[0-5]\d)\b"),
+    ("clock", r"(?P<h>\d{1,2}):(?P<m>[0-5]\d)\b"),
     ("hours", rf"(?P<h>{_NUM})\s*{_H}\.?(?:\s*(?:et|and)?\s*(?P<m>\d{{1,2}})(?!\d|[.,]\d)"
               rf"(?:\s*{_MIN})?)?(?![a-z])"),
     ("minutes", rf"(?P<m>{_NUM})\s*{_MIN}"),

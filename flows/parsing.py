@@ -485,3 +485,27 @@ def parse_revenue(text: str) -> float | Noted:
         return Noted(weekly, "noted.revenue.range", {
             "low": Money(figure.low), "high": Money(figure.high), "amount": Money(weekly)})
     return weekly
+
+
+MAX_RESULT_VALUE = 1_000_000
+
+
+def parse_result_value(text: str) -> float | Noted:
+    """Return what one result (a new customer, an order, a hire) brings on average:
+    « 300 € », « 1 500 », « 2k », « 40 euros par commande ». Another currency is asked
+    back (`Unsure`); a range keeps its middle, said back."""
+    plain = numbers.prepare(clean_text(text))
+    figure = _money(plain, "problem.result_value.not_an_amount")
+    if figure.amount == 0:
+        raise InvalidAnswer("problem.result_value.zero")
+    if figure.amount > MAX_RESULT_VALUE * numbers.PER_EURO.get(figure.currency or "EUR", 1):
+        raise InvalidAnswer("problem.amount_too_big", max=MAX_RESULT_VALUE)
+    value = float(figure.amount)
+    currency = figure.currency or "EUR"
+    if currency != "EUR":
+        raise Unsure("unsure.currency", value, also={"currency": currency},
+                     amount=Money(value, currency))
+    if figure.low is not None:
+        return Noted(value, "noted.result_value.range", {
+            "low": Money(figure.low), "high": Money(figure.high), "amount": Money(value)})
+    return value

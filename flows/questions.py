@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from flows import answers, matching, parsing
+from flows.business import KINDS
 from flows import vocabulary as words
 from flows.choices import choice_indexes, parse_choices
 from flows.parsing import InvalidAnswer
@@ -52,12 +53,15 @@ QUESTIONS: tuple[Question, ...] = (
     Question("customer", "who", "text", parse_text=answers.parse_customer),
     Question("problem", "who", "text", optional=True, parse_text=answers.parse_problem),
     Question("audience_networks", "who", "multi", NETWORKS + (UNKNOWN,)),
+    Question("business_kind", "who", "choice", KINDS),
     Question("networks", "where", "multi", NETWORKS),
     Question("champion", "resource", "text", parse_text=answers.parse_champion),
     Question("hours", "resource", "text", parse_text=parsing.parse_hours),
     Question("hourly_cost", "resource", "text", optional=True,
              parse_text=parsing.parse_hourly_cost),
     Question("budget", "budget", "text", parse_text=parsing.parse_budget),
+    Question("result_value", "budget", "text", optional=True,
+             parse_text=parsing.parse_result_value),
 )
 
 BY_ID = {q.id: q for q in QUESTIONS}

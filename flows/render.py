@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import functools
+import re
 
 from flows import advice as rules
 from flows import vocabulary as words
+from flows.business import guess_kind
 from flows.i18n import LANGUAGES, money, number, t
 from flows.messages import Option, Reply
 from flows.questions import BY_ID, NETWORKS, QUESTIONS, SECTIONS, UNKNOWN, Question
 
 PLAN_PROMPT = "plan"
 PLAN_CONFIRM = "confirm"
-MONEY_PARAMS = {"time_cost", "budget", "total", "per_result", "rate"}
-NUMBER_PARAMS = {"hours", "per_network", "results"}
+PLAN_DETAILS = "details"
 
 
 def option_key(question_id: str, value: str) -> str:
@@ -41,7 +42,10 @@ def aliases(question_id: str) -> dict[str, str]:
     table.update({words.normalize(v): v for v in question.options})
     for language in LANGUAGES:
         for value in question.options:
-            table[words.normalize(t(language, option_key(question_id, value)))] = value
+            label = words.normalize(t(language, option_key(question_id, value)))
+            table[label] = value
+            short = re.sub(r"\s*\(.*\)\s*$", "", label)  # "Trouver des clients"
+            table.setdefault(short, value)
     return table
 
 
@@ -71,11 +75,21 @@ def answer_text(language: str, question_id: str, value: object,
     return str(value)
 
 
+def question_params(language: str, answers: dict) -> dict[str, str]:
+    """Return what a question's text may quote: what one result is for this objective."""
+    return {"result": t(language, f"result.one.{rules.objective_of(answers) or 'other'}")}
+
+
 def question_reply(language: str, question: Question, answers: dict,
                    before: str | None = None) -> Reply:
     """Return the reply that asks `question`, after an optional `before` paragraph."""
     lines = [before, ""] if before else []
-    lines += [progress(language, question), t(language, f"q.{question.id}.text")]
+    lines += [progress(language, question),
+              t(language, f"q.{question.id}.text", **question_params(language, answers))]
+    guess = guess_kind(answers) if question.id == "business_kind" else None
+    if guess and "business_kind" not in answers:
+        lines.append(t(language, "hint.kind_guess",
+                       kind=t(language, option_key("business_kind", guess))))
     if question.kind == "multi":
         lines.append(t(language, "hint.multi"))
     if question.optional:
@@ -103,62 +117,14 @@ def language_reply(language: str) -> Reply:
 
 
 def plan_options(language: str, confirmed: bool) -> tuple[Option, ...]:
-    """Return the plan's options: confirm (until confirmed), then edit each section."""
+    """Return the plan's options: confirm (until confirmed), the details, then edit each
+    section."""
     edits = tuple(Option(f"edit_{s}", t(language, "plan.option.edit",
                                         section=t(language, f"section.{s}"))) for s in SECTIONS)
-    return edits if confirmed else (Option(PLAN_CONFIRM, t(language, "plan.option.confirm")),
-                                    *edits)
-
-
-def plan_summary(language: str, answers: dict) -> str:
-    """Return the summary of the answers."""
-    def shown(question_id: str) -> str:
-        value = answers.get(question_id)
-        if value is None:
-            return t(language, "plan.not_set")
-        return answer_text(language, question_id, value, rules.currency_of(answers))
-    return "\n".join([
-        t(language, "plan.objective", value=shown("objective")),
-        t(language, "plan.target", value=shown("target")),
-        t(language, "plan.customers", audience_type=shown("audience_type"),
-          customer=shown("customer")),
-        t(language, "plan.problem", value=shown("problem")),
-        t(language, "plan.audience_networks", value=shown("audience_networks")),
-        t(language, "plan.networks", value=shown("networks")),
-        t(language, "plan.resource", champion=shown("champion"), hours=shown("hours"),
-          rate=money(language, rules.hourly_cost(answers), rules.currency_of(answers))),
-        t(language, "plan.budget", value=shown("budget")),
-    ])
-
-
-def advice_text(language: str, item: rules.Advice, currency: str = "EUR") -> str:
-    """Return one recommendation, its figures formatted for `language`, amounts in
-    `currency`."""
-    params = {}
-    for name, value in item.params.items():
-        if name in MONEY_PARAMS:
-            value = money(language, value, currency)
-        elif name in NUMBER_PARAMS:
-            value = number(language, value)
-        elif name == "networks":
-            value = ", ".join(t(language, option_key("networks", n)) for n in value)
-        elif name == "objective":
-            name, value = "metric", t(language, f"metric.{value}")
-        params[name] = value
-    text = t(language, f"advice.{item.key}", **params)
-    if item.params.get("rate_is_default"):
-        text += " " + t(language, "advice.rate_default", rate=params["rate"])
-    return text
-
-
-def plan_reply(language: str, answers: dict, confirmed: bool) -> Reply:
-    """Return the plan: summary, numbered recommendations, then what to do next."""
-    advice = [f"{n}. {advice_text(language, a, rules.currency_of(answers))}"
-              for n, a in enumerate(rules.recommendations(answers), start=1)]
-    closing = t(language, "plan.after_confirmed" if confirmed else "plan.actions")
-    text = "\n\n".join([t(language, "plan.title"), plan_summary(language, answers),
-                        t(language, "plan.recommendations") + "\n" + "\n".join(advice), closing])
-    return Reply(text, prompt=PLAN_PROMPT, options=plan_options(language, confirmed))
+    details = Option(PLAN_DETAILS, t(language, "plan.option.details"))
+    if confirmed:
+        return (details, *edits)
+    return (Option(PLAN_CONFIRM, t(language, "plan.option.confirm")), details, *edits)
 
 
 def remaining_questions(current: Question) -> int:

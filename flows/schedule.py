@@ -1,7 +1,11 @@
 """Weekly check-in arithmetic: local day and time in a time zone, instants in UTC.
 
-Every instant is an aware UTC datetime; a user's week is the ISO week of their local
-date. A local time that does not exist (in the spring-forward hour) moves forward by
+Every instant is an aware UTC datetime. A check-in asks about the seven local days
+that end the day before it (a Monday check-in about Monday to Sunday just ended, a
+Friday one about Friday to Thursday); a `point` typed any day covers the seven days
+ending yesterday. Each period has a stable key, the last day of the scheduled period it
+belongs to, which the claim, the reminder, the late sending and the digest all use. A
+local time that does not exist (in the spring-forward hour) moves forward by
 the jump; a time that happens twice (autumn) means the first one.
 """
 
@@ -54,10 +58,47 @@ def next_due(schedule: Schedule, after: datetime) -> datetime | None:
     return None  # pragma: no cover - a weekday always comes back within two weeks
 
 
-def week_of(instant: datetime, tz: str) -> str:
-    """Return the user's ISO week of an instant, like "2026-W48"."""
-    year, week, _ = instant.astimezone(ZoneInfo(tz)).isocalendar()
-    return f"{year}-W{week:02d}"
+@dataclass(frozen=True)
+class Period:
+    """The seven local days a check-in asks about, and the key that names it in storage."""
+
+    key: str  # the last day of the scheduled period it belongs to: "2026-11-22"
+    first: date
+    last: date
+
+
+def checkin_days(day: date) -> tuple[date, date]:
+    """Return the first and last of the seven days a check-in on `day` asks about."""
+    return day - timedelta(days=7), day - timedelta(days=1)
+
+
+def checkin_day(weekday: int, day: date) -> date:
+    """Return the scheduled check-in day nearest to `day` (at most three days away)."""
+    since = (day.weekday() - weekday) % 7
+    return day - timedelta(days=since) if since <= 3 else day + timedelta(days=7 - since)
+
+
+def period_key(weekday: int, day: date) -> str:
+    """Return the key of the period that a check-in on local `day` is about: the last day
+    of the scheduled period nearest to it, so a `point` typed on Wednesday and the Monday
+    check-in just before are the same period."""
+    return (checkin_day(weekday, day) - timedelta(days=1)).isoformat()
+
+
+def period_on(weekday: int, day: date) -> Period:
+    """Return the period a check-in on local `day` asks about, for a weekday schedule."""
+    first, last = checkin_days(day)
+    return Period(period_key(weekday, day), first, last)
+
+
+def local_day(instant: datetime, tz: str) -> date:
+    """Return the local date of an instant in `tz`."""
+    return instant.astimezone(ZoneInfo(tz)).date()
+
+
+def period_at(schedule: Schedule, instant: datetime) -> Period:
+    """Return the period a check-in at `instant` asks about, in the user's time zone."""
+    return period_on(schedule.weekday, local_day(instant, schedule.timezone))
 
 
 def reminder_due(schedule: Schedule, sent: datetime) -> datetime | None:

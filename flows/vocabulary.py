@@ -27,6 +27,10 @@ COMMANDS: dict[str, frozenset[str]] = {
     "leave": frozenset({"stop", "quitter", "quit", "annuler", "cancel", "exit", "sortir",
                         "arreter", "on arrete", "laisse tomber", "plus tard", "later",
                         "pause"}),
+    "document": frozenset({"pdf", "plan pdf", "plan en pdf", "mon plan en pdf", "imprimer",
+                           "imprimer le plan", "imprimer mon plan", "partager le plan",
+                           "print", "print plan", "print my plan", "share plan",
+                           "plan document", "document"}),
     "clear": frozenset({"effacer", "clear", "vider", "effacer la reponse",
                         "clear answer", "aucune reponse"}),
 }
@@ -282,3 +286,8 @@ AUDIENCE_WORDS: dict[str, str] = {
     "b2b and b2c": "both", "b2c and b2b": "both", "businesses and consumers": "both",
     "consumers and businesses": "both", "businesses and individuals": "both",
 }
+
+# "Show me the details", on the plan.
+DETAILS = frozenset({"detail", "details", "le detail", "voir le detail", "plus", "more",
+                     "tout", "tout voir", "show details", "see details", "show more",
+                     "en savoir plus", "la suite", "detaille", "detailler"})

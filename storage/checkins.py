@@ -1,8 +1,10 @@
 """Check-in schedules and weekly check-ins: what is due, what was sent, what was answered.
 
-A check-in is claimed (its row inserted, the schedule moved to the next week) in one
-transaction before it is sent, so a restart never sends it twice. The next-day reminder
-is claimed the same way.
+A check-in row is keyed by user and period (the last day of the scheduled period, see
+`flows.schedule.Period`) and keeps the seven days it is about. A check-in is claimed
+(its row inserted, the schedule moved to the next week) in one transaction before it is
+sent, so a restart never sends it twice. The next-day reminder is claimed the same way;
+an answered check-in is never reminded.
 """
 
 from __future__ import annotations
@@ -13,25 +15,29 @@ from datetime import date, datetime, time
 
 from sqlite_utils import Database
 
-from flows.schedule import Schedule
+from flows.schedule import Period, Schedule
 from flows.verdict import WeekReport
 
 DONE = "done"
 LEFT = "left_"  # prefix of the step of a check-in the user left ("stop"), to resume later
+REPLACE = "replace"  # an answered check-in asked again: replace its figures? (kept so far)
+ANSWERED = (DONE, REPLACE)  # the steps whose figures are complete
 
 
 @dataclass
 class CheckinRecord:
-    """One user's check-in for one week, as stored."""
+    """One user's check-in for one period, as stored."""
 
     user_id: int
-    week: str
+    week: str  # the period's key
     step: str | None
     hours: float | None = None
     hours_split: dict | None = None
     results: float | None = None
     results_split: dict | None = None
     revenue: float | None = None
+    first_day: date | None = None  # the seven days it is about
+    last_day: date | None = None
 
     @property
     def open(self) -> bool:
@@ -39,13 +45,22 @@ class CheckinRecord:
         return self.step not in (None, DONE) and not self.left
 
     @property
+    def answered(self) -> bool:
+        """Tell whether the figures of the check-in are complete."""
+        return self.step in ANSWERED
+
+    @property
     def left(self) -> bool:
         """Tell whether the user left this check-in half-way; `point` resumes it."""
         return bool(self.step) and self.step.startswith(LEFT)
 
 
-def _iso(instant: datetime | None) -> str | None:
+def _iso(instant: datetime | date | None) -> str | None:
     return instant.isoformat() if instant else None
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def _schedule_row(user_id: int, schedule: Schedule, next_due: datetime | None) -> dict:
@@ -81,7 +96,7 @@ def load_schedule(db: Database, user_id: int) -> tuple[Schedule, datetime | None
 
 @dataclass(frozen=True)
 class Due:
-    """A check-in or reminder to send: to whom, on which platform, for which week."""
+    """A check-in or reminder to send: to whom, on which platform, for which period key."""
 
     user_id: int
     platform: str
@@ -107,17 +122,19 @@ def due_checkins(db: Database, now: datetime, platforms: tuple[str, ...],
                 datetime.fromisoformat(r["next_due"])) for r in rows]
 
 
-def claim_checkin(db: Database, due: Due, week: str, now: datetime,
+def claim_checkin(db: Database, due: Due, period: Period, now: datetime,
                   remind_at: datetime | None, next_due: datetime | None) -> bool:
-    """Record the check-in of `week` as sent and move the schedule on, atomically.
+    """Record the check-in of `period` as sent and move the schedule on, atomically.
 
-    Return False when that week's check-in already exists (sent before a restart, or
+    Return False when that period's check-in already exists (sent before a restart, or
     opened by the user): the schedule still moves on, nothing is to be sent.
     """
     with db.atomic():
         cursor = db.execute(
-            "INSERT OR IGNORE INTO checkins (user_id, week, step, sent_at, remind_at) "
-            "VALUES (?, ?, 'hours', ?, ?)", [due.user_id, week, _iso(now), _iso(remind_at)])
+            "INSERT OR IGNORE INTO checkins (user_id, week, step, sent_at, remind_at, "
+            "first_day, last_day) VALUES (?, ?, 'hours', ?, ?, ?, ?)",
+            [due.user_id, period.key, _iso(now), _iso(remind_at), _iso(period.first),
+             _iso(period.last)])
         db.execute("UPDATE schedules SET next_due = ? WHERE user_id = ? AND next_due = ?",
                    [_iso(next_due), due.user_id, due.due.isoformat()])
     return cursor.rowcount == 1
@@ -147,6 +164,7 @@ def due_reminders(db: Database, now: datetime, platforms: tuple[str, ...],
         "FROM checkins c JOIN users u ON u.id = c.user_id "
         "JOIN schedules s ON s.user_id = c.user_id "
         "WHERE c.reminded_at IS NULL AND c.remind_at IS NOT NULL AND c.remind_at <= ? "
+        "AND c.answered_at IS NULL "
         f"AND c.step != ? AND s.stopped = 0 AND {_on(platforms)} ORDER BY c.remind_at "
         "LIMIT ?", [now.isoformat(), DONE, *platforms, limit])
     return [Due(r["user_id"], r["platform"], r["platform_user_id"], _schedule(r),
@@ -166,7 +184,8 @@ def _checkin(row: dict) -> CheckinRecord:
         return json.loads(value) if value else None
     return CheckinRecord(row["user_id"], row["week"], row["step"], row["hours"],
                          loads(row["hours_split"]), row["results"],
-                         loads(row["results_split"]), row["revenue"])
+                         loads(row["results_split"]), row["revenue"],
+                         _day(row.get("first_day")), _day(row.get("last_day")))
 
 
 def load_checkin(db: Database, user_id: int, week: str) -> CheckinRecord | None:
@@ -175,31 +194,36 @@ def load_checkin(db: Database, user_id: int, week: str) -> CheckinRecord | None:
     return _checkin(rows[0]) if rows else None
 
 
-def open_checkin(db: Database, user_id: int, week: str, now: datetime) -> None:
-    """Open (or reopen, to correct it) the user's check-in of `week` at its first step."""
+def open_checkin(db: Database, user_id: int, period: Period, now: datetime) -> None:
+    """Open the user's check-in of `period` at its first step (an existing one goes back
+    to it, its figures kept until they are given again)."""
     with db.atomic():
-        db.execute("INSERT INTO checkins (user_id, week, step, sent_at) VALUES (?, ?, "
-                   "'hours', ?) ON CONFLICT (user_id, week) DO UPDATE SET step = 'hours'",
-                   [user_id, week, _iso(now)])
+        db.execute("INSERT INTO checkins (user_id, week, step, sent_at, first_day, last_day) "
+                   "VALUES (?, ?, 'hours', ?, ?, ?) ON CONFLICT (user_id, week) "
+                   "DO UPDATE SET step = 'hours'",
+                   [user_id, period.key, _iso(now), _iso(period.first), _iso(period.last)])
 
 
 def save_checkin(db: Database, record: CheckinRecord, now: datetime) -> None:
     """Save one step of a check-in: its figures and the next step, in one statement."""
     def dumps(value):
         return json.dumps(value) if value else None
+    values = {"step": record.step, "hours": record.hours,
+              "hours_split": dumps(record.hours_split), "results": record.results,
+              "results_split": dumps(record.results_split), "revenue": record.revenue}
+    if record.step == DONE:  # once answered, never reminded
+        values["answered_at"] = _iso(now)
     with db.atomic():
-        db["checkins"].update((record.user_id, record.week), {
-            "step": record.step, "hours": record.hours, "hours_split": dumps(record.hours_split),
-            "results": record.results, "results_split": dumps(record.results_split),
-            "revenue": record.revenue,
-            "answered_at": _iso(now) if record.step == DONE else None})
+        db["checkins"].update((record.user_id, record.week), values)
 
 
 def history(db: Database, user_id: int, weeks: int = 12) -> list[WeekReport]:
-    """Return the user's answered weeks, oldest first, at most the last `weeks`."""
+    """Return the user's answered periods, oldest first, at most the last `weeks`; one
+    being asked again keeps its figures until new ones are given."""
     rows = list(db.query(
-        "SELECT * FROM checkins WHERE user_id = ? AND step = ? AND hours IS NOT NULL "
-        "ORDER BY week DESC LIMIT ?", [user_id, DONE, weeks]))
+        "SELECT * FROM checkins WHERE user_id = ? AND (step IN (?, ?) OR answered_at IS NOT "
+        "NULL) AND hours IS NOT NULL ORDER BY COALESCE(last_day, week) DESC LIMIT ?",
+        [user_id, *ANSWERED, weeks]))
     return [week_report(r) for r in reversed(rows)]
 
 
@@ -207,4 +231,5 @@ def week_report(row: dict) -> WeekReport:
     """Return the report of an answered check-in row."""
     return WeekReport(row["week"], row["hours"] or 0.0, row["results"] or 0.0, row["revenue"],
                       json.loads(row["hours_split"] or "{}"),
-                      json.loads(row["results_split"] or "{}"))
+                      json.loads(row["results_split"] or "{}"),
+                      _day(row.get("first_day")), _day(row.get("last_day")))

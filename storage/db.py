@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlite_utils import Database, Migrations
 
@@ -63,6 +66,44 @@ def m005_pending_value(db: Database) -> None:
     """Keep what a pending yes/no question is about ("did you mean 'retour'?", "500 € an
     hour?"), so the answer is stored only on yes, even after a restart."""
     db["users"].add_column("pending_value", str)
+
+
+@MIGRATIONS()
+def m006_checkin_periods(db: Database) -> None:
+    """Store the seven days each check-in is about, and key it by the last day of its
+    period instead of the ISO week it was sent in (a Monday check-in is about the week
+    just ended). Old rows get the seven days before the day they were sent."""
+    db["checkins"].add_column("first_day", str)
+    db["checkins"].add_column("last_day", str)
+    zones = {row["user_id"]: row["timezone"] for row in db["schedules"].rows}
+    for row in list(db["checkins"].rows):
+        sent = _sent_day(row, zones.get(row["user_id"]))
+        if sent is None:
+            continue
+        last = sent - timedelta(days=1)
+        days = [(last - timedelta(days=6)).isoformat(), last.isoformat()]
+        try:
+            db.execute("UPDATE checkins SET week = ?, first_day = ?, last_day = ? "
+                       "WHERE user_id = ? AND week = ?",
+                       [last.isoformat(), *days, row["user_id"], row["week"]])
+        except sqlite3.IntegrityError:  # that key is taken: keep the old one
+            db.execute("UPDATE checkins SET first_day = ?, last_day = ? WHERE user_id = ? "
+                       "AND week = ?", [*days, row["user_id"], row["week"]])
+    db["checkins"].create_index(["user_id", "last_day"])
+
+
+def _sent_day(row: dict, zone: str | None) -> date | None:
+    """Return the local day an old check-in was sent, else the Monday of its ISO week."""
+    try:
+        sent = datetime.fromisoformat(row["sent_at"])
+        return sent.astimezone(ZoneInfo(zone or "UTC")).date()
+    except (TypeError, ValueError, ZoneInfoNotFoundError):
+        pass
+    try:
+        year, week = str(row["week"]).split("-W")
+        return date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        return None
 
 
 def open_database(path: str | None = None) -> Database:

@@ -7,12 +7,13 @@ check-in, so a restart never posts it twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlite_utils import Database
 
+from flows.schedule import DEFAULT_DAY, period_key
 from flows.verdict import WeekReport
-from storage.checkins import week_report
+from storage.checkins import ANSWERED, week_report
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,22 @@ def claim_digest(db: Database, digest: Digest, next_due: datetime | None) -> boo
 
 
 def shared_week(db: Database, platform: str, team: str,
-                week: str) -> list[tuple[str, WeekReport]]:
-    """Return (member id, report) for the members of `team` who share, for `week`."""
-    rows = db.query(
-        "SELECT u.platform_user_id, c.* FROM digest_members m JOIN users u ON u.id = m.user_id "
-        "JOIN checkins c ON c.user_id = u.id WHERE u.platform = ? AND "
-        "u.platform_user_id LIKE ? AND c.week = ? AND c.step = 'done' "
-        "ORDER BY u.platform_user_id", [platform, f"{team}:%", week])
-    return [(r["platform_user_id"].split(":", 1)[1], week_report(r)) for r in rows]
+                day: date) -> list[tuple[str, WeekReport]]:
+    """Return (member id, report) for the members of `team` who share, for the week a
+    digest on local `day` is about: each member's check-in of that period, by the key
+    their own check-in day gives it (a Friday check-in for a Friday schedule)."""
+    members = db.query(
+        "SELECT u.id, u.platform_user_id, s.weekday FROM digest_members m "
+        "JOIN users u ON u.id = m.user_id LEFT JOIN schedules s ON s.user_id = u.id "
+        "WHERE u.platform = ? AND u.platform_user_id LIKE ? ORDER BY u.platform_user_id",
+        [platform, f"{team}:%"])
+    shared = []
+    for member in members:
+        weekday = DEFAULT_DAY if member["weekday"] is None else member["weekday"]
+        rows = list(db.query(
+            "SELECT * FROM checkins WHERE user_id = ? AND week = ? AND (step IN (?, ?) OR "
+            "answered_at IS NOT NULL) AND hours IS NOT NULL",
+            [member["id"], period_key(weekday, day), *ANSWERED]))
+        if rows:
+            shared.append((member["platform_user_id"].split(":", 1)[1], week_report(rows[0])))
+    return shared

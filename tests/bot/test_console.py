@@ -63,9 +63,9 @@ class Console:
 QUESTION_TEXTS = [
     "Quel résultat chiffré visez-vous", "Qui sont vos clients ?", "Décrivez votre client idéal",
     "Quel est son principal problème", "Où vos clients passent-ils du temps en ligne ?",
-    "Sur quels réseaux voulez-vous être présent ?", "Qui sera responsable",
-    "Combien d'heures par semaine", "Combien coûte une heure", "Quel budget annuel",
-    "Votre stratégie réseaux sociaux",
+    "Quel genre d'activité", "Sur quels réseaux voulez-vous être présent ?",
+    "Qui sera responsable", "Combien d'heures par semaine", "Combien coûte une heure",
+    "Quel budget annuel", "combien vous rapporte en moyenne", "Votre stratégie réseaux sociaux",
 ]
 
 
@@ -99,7 +99,7 @@ def test_killed_mid_interview_then_resumed_and_finished(database):
     assert answers["customer"] == FULL_INTERVIEW[3]
     assert answers["networks"] == ["linkedin", "tiktok"]
     assert answers["budget"] == {"yearly": 2400.0, "monthly": 200.0}
-    assert f"Budget : {money('fr', 2400)} par an" in console.output
+    assert f"budget {money('fr', 2400)} par an" in console.output
 
 
 def test_options_are_numbered_and_several_numbers_are_accepted(database):
@@ -109,7 +109,7 @@ def test_options_are_numbered_and_several_numbers_are_accepted(database):
     for answer, next_text in list(zip(FULL_INTERVIEW, QUESTION_TEXTS))[:5]:
         console.answer(answer, next_text)
     console.expect("par exemple « 1,3 »")
-    console.answer("1 3", "Sur quels réseaux")
+    console.answer("1 3", "Quel genre d'activité")
     console.close()
 
 
@@ -158,9 +158,38 @@ def test_a_checkin_due_while_closed_is_shown_at_start_and_answered(tmp_path):
                            datetime.now(timezone.utc) - timedelta(seconds=30))
     console = Console(tmp_path / "coach.db")
     console.expect("C'est l'heure du point de la semaine")
-    for line, expected in [("3", "se répartissent"), ("passer", "Combien de contacts"),
+    for line, expected in [("3", "se répartissent"), ("passer", "Combien de demandes"),
                            ("1", "chiffre d'affaires"), ("0", "Graphique enregistré")]:
         console.type(line)
         console.expect(expected)
     assert (tmp_path / "coach-chart.png").read_bytes().startswith(b"\x89PNG")
     console.close()
+
+
+def test_delete_also_removes_the_chart_saved_beside_the_database(database):
+    chart = database.parent / "coach-chart.png"
+    chart.write_bytes(b"\x89PNG old chart")
+    console = Console(database)
+    console.expect("1/5 · POURQUOI")
+    console.answer("supprimer", "Supprimer définitivement")
+    assert chart.exists()
+    console.answer("oui", "C'est fait")
+    assert console.close() == 0
+    assert not chart.exists()
+    assert "Traceback" not in console.output
+
+
+def test_the_plan_as_a_pdf_is_saved_beside_the_database_and_deleted_with_the_data(database):
+    document = database.parent / "coach-plan.pdf"
+    console = Console(database)
+    console.expect("1/5 · POURQUOI")
+    for answer in FULL_INTERVIEW:
+        console.type(answer)
+    console.expect("Votre stratégie réseaux sociaux")
+    console.answer("plan pdf", "Plan enregistré")
+    assert document.read_bytes().startswith(b"%PDF")
+    console.answer("supprimer", "Supprimer définitivement")
+    console.answer("oui", "C'est fait")
+    assert console.close() == 0
+    assert not document.exists()
+    assert "Traceback" not in console.output

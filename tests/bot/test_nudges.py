@@ -82,9 +82,10 @@ async def test_a_checkin_at_local_time_is_answered_with_a_verdict_and_a_chart(
         assert await scheduler.tick() == 1
         assert await scheduler.tick() == 0  # sent once
         [intro] = texts(fake, 111)
-        assert "C'est l'heure du point de la semaine (2026-W48)" in intro
+        assert "C'est l'heure du point de la semaine écoulée" in intro
+        assert "réseaux sociaux du 16 au 22 novembre ?" in intro and "W48" not in intro
         for answer, expected in [("3", "se répartissent"), ("LinkedIn 2, TikTok 1",
-                                                             "Combien de contacts"),
+                                                             "Combien de demandes"),
                                  ("2", "chiffre d'affaires"), ("0", "Verdict")]:
             fake.type(111, answer)
             await eventually(lambda: any(expected in t for t in texts(fake, 111)),
@@ -170,9 +171,38 @@ async def test_a_checkin_missed_during_downtime_is_sent_the_same_week_else_skipp
         clock.now = MONDAY_NINE_PARIS + timedelta(days=2)  # back on Wednesday
         assert await scheduler.tick() == 1
         clock.now = MONDAY_NINE_PARIS + timedelta(days=14, hours=1)  # down 12 days
-        assert await scheduler.tick() == 1  # W49's is skipped, W50's is sent
+        assert await scheduler.tick() == 1  # 30 November's is skipped, 7 December's sent
         weeks = [t for t in texts(fake, 111) if "heure du point" in t]
-        assert len(weeks) == 2 and "2026-W48" in weeks[0] and "2026-W50" in weeks[1]
+        assert len(weeks) == 2 and "du 16 au 22 novembre" in weeks[0]
+        assert "du 30 novembre au 6 décembre" in weeks[1]
+
+
+async def test_a_checkin_more_than_three_days_late_is_skipped_for_the_next_one(coach, clock):
+    confirmed_user(coach, "telegram", "111")
+    sent = []
+
+    async def record(user_id, replies):
+        sent.append(replies[0].text)
+    clock.now = MONDAY_NINE_PARIS + timedelta(days=3)  # Thursday: still that week's
+    assert await Scheduler(coach, {"telegram": record}).tick() == 1
+    assert "du 16 au 22 novembre" in sent[0]
+    clock.now = MONDAY_NINE_PARIS + timedelta(days=11)  # back on the next Friday: too late
+    assert await Scheduler(coach, {"telegram": record}).tick() == 0
+    clock.now = MONDAY_NINE_PARIS + timedelta(days=14)
+    assert await Scheduler(coach, {"telegram": record}).tick() == 1
+    assert "du 30 novembre au 6 décembre" in sent[1]
+
+
+async def test_a_friday_schedule_asks_about_friday_to_thursday(coach, clock):
+    confirmed_user(coach, "telegram", "111")
+    coach.handle(Inbound("telegram", "111", text="réglages jour vendredi"))
+    sent = []
+
+    async def record(user_id, replies):
+        sent.append(replies[0].text)
+    clock.now = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)  # Friday 9:00 in Paris
+    assert await Scheduler(coach, {"telegram": record}).tick() == 1
+    assert "du 20 au 26 novembre" in sent[0]
 
 
 async def test_a_stopped_user_gets_nothing_until_they_resume(coach, clock):
@@ -255,7 +285,7 @@ async def test_slack_team_digest_shows_only_members_who_opted_in(coach, clock, t
         alice = SlackUser(fake, url, "T0ACME", "U0ALICE")
         for member in ("U0ALICE", "U0BOB"):
             confirmed_user(coach, "slack", f"T0ACME:{member}")
-        clock.now = MONDAY_NINE_PARIS
+        clock.now = MONDAY_NINE_PARIS  # the point of 16 to 22 November
         for member, hours, results in (("U0ALICE", "3", "2"), ("U0BOB", "5", "1")):
             for answer in ("point", hours, "passer", results, "0"):
                 coach.handle(Inbound("slack", f"T0ACME:{member}", text=answer))
@@ -267,12 +297,15 @@ async def test_slack_team_digest_shows_only_members_who_opted_in(coach, clock, t
             assert "<#C0MARKETING>" in note[0]["text"] and "lundi à 10:00" in note[0]["text"]
             await asyncio.to_thread(alice.command, "digest oui")
             await eventually(lambda: len(fake.responses) == 2, what="the opt-in answer")
-            clock.now = MONDAY_NINE_PARIS + timedelta(days=7)  # 9:00, not yet
+            clock.now = MONDAY_NINE_PARIS + timedelta(minutes=30)  # 9:30, not yet
             assert await adapter.post_due_digests(app) == 0
-            clock.now = MONDAY_NINE_PARIS + timedelta(days=7, hours=1)
+            clock.now = MONDAY_NINE_PARIS + timedelta(hours=1)  # 10:00, the week just ended
             assert await adapter.post_due_digests(app) == 1
             assert await adapter.post_due_digests(app) == 0  # posted once
+            clock.now = MONDAY_NINE_PARIS + timedelta(days=7, hours=1)
+            assert await adapter.post_due_digests(app) == 0  # nobody shared 23 to 29
         [post] = [p for p in fake.sent("chat.postMessage") if p["channel"] == "C0MARKETING"]
-        assert "semaine 2026-W48 : 3 h pour 2 résultats. 1 personne partage" in post["text"]
+        assert ("équipe, semaine du 16 au 22 novembre : 3 h pour 2 résultats. "
+                "1 personne partage") in post["text"]
         assert "<@U0ALICE> : 3 h, 2 résultats" in post["text"]
         assert "U0BOB" not in post["text"]

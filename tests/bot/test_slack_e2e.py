@@ -91,12 +91,14 @@ def test_a_whole_interview_by_slash_command_buttons_and_dm_text(fake, alice, tmp
     alice.say("passer")
     audience = fake.wait_for_text(alice.dm, "Où vos clients passent-ils")
     alice.tick_and_submit(audience, ["LinkedIn", "Facebook"], "Valider")
+    kind = fake.wait_for_text(alice.dm, "Quel genre d'activité")
+    alice.press(kind, "Services aux entreprises (conseil, agence…)")
     where = fake.wait_for_text(alice.dm, "Sur quels réseaux")
     alice.tick_and_submit(where, ["LinkedIn"], "Valider")
     fake.wait_for_text(alice.dm, "Qui sera responsable")
     alice.command("Julie")  # an answer typed as `/coach <answer>`
     for answer, next_text in [("4", "Combien coûte une heure"), ("45", "Quel budget annuel"),
-                              ("3k", "Votre stratégie")]:
+                              ("3k", "combien vous rapporte"), ("passer", "Votre stratégie")]:
         assert alice.say(answer)[0] == 200
         fake.wait_for_text(alice.dm, next_text)
     plan = fake.wait_for_text(alice.dm, "Votre stratégie")

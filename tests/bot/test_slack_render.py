@@ -8,7 +8,7 @@ import yaml
 
 from bot.slack import (BOT_SCOPES, EVENTS_PATH, SignedStateStore, answered, escape,
                        messages, ticked, unescape)
-from flows import render
+from flows import plan, render
 from flows.i18n import LANGUAGES
 from flows.messages import Option, Reply
 from flows.questions import QUESTIONS
@@ -18,7 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def every_reply() -> list[Reply]:
     replies = [render.question_reply(lang, q, {}) for lang in LANGUAGES for q in QUESTIONS]
-    replies += [render.plan_reply(lang, {}, confirmed=False) for lang in LANGUAGES]
+    replies += [reply for lang in LANGUAGES for confirmed in (False, True)
+                for reply in (plan.plan_reply(lang, {}, confirmed),
+                              plan.details_reply(lang, {}, confirmed),
+                              plan.waiting_reply(lang, confirmed))]
     return replies + [render.language_reply(lang) for lang in LANGUAGES]
 
 

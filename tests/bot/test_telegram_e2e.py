@@ -69,6 +69,8 @@ def test_a_whole_interview_by_buttons_and_typing(fake, bot, tmp_path):
         what="a check mark on LinkedIn")
     assert toggled
     fake.press(ALICE, fake.messages[networks["message_id"]], "Valider")
+    kind = fake.wait_for_text(ALICE, "Quel genre d'activité")
+    fake.press(ALICE, kind, "Services aux entreprises (conseil, agence…)")
     where = fake.wait_for_text(ALICE, "Sur quels réseaux")
     fake.press(ALICE, where, "LinkedIn")
     fake.wait_for(lambda: "✅" in json.dumps(fake.messages[where["message_id"]],
@@ -76,7 +78,8 @@ def test_a_whole_interview_by_buttons_and_typing(fake, bot, tmp_path):
     fake.press(ALICE, fake.messages[where["message_id"]], "Valider")
     fake.wait_for_text(ALICE, "Qui sera responsable")
     for answer, next_text in [("Julie", "Combien d'heures"), ("4", "Combien coûte une heure"),
-                              ("45", "Quel budget annuel"), ("3k", "Votre stratégie")]:
+                              ("45", "Quel budget annuel"), ("3k", "combien vous rapporte"),
+                              ("2 000 €", "Votre stratégie")]:
         fake.type(ALICE, answer)
         fake.wait_for_text(ALICE, next_text)
     plan = fake.wait_for_text(ALICE, "Votre stratégie")
@@ -90,6 +93,7 @@ def test_a_whole_interview_by_buttons_and_typing(fake, bot, tmp_path):
     assert user.state == "plan_confirmed"
     assert user.answers["networks"] == ["linkedin"]
     assert user.answers["budget"] == {"yearly": 3000.0}
+    assert (user.answers["business_kind"], user.answers["result_value"]) == ("b2b", 2000)
 
 
 def test_a_stale_button_gets_already_answered_and_changes_nothing(fake, bot, tmp_path):

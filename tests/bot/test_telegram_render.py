@@ -1,7 +1,7 @@
 """Telegram rendering: keyboards within Telegram's limits."""
 
 from bot.telegram import CHECK, checked, keyboard, toggled
-from flows import render
+from flows import plan, render
 from flows.i18n import LANGUAGES
 from flows.messages import Option, Reply
 from flows.questions import QUESTIONS
@@ -9,7 +9,10 @@ from flows.questions import QUESTIONS
 
 def test_callback_data_stays_under_64_bytes_for_every_prompt():
     replies = [render.question_reply(lang, q, {}) for lang in LANGUAGES for q in QUESTIONS]
-    replies += [render.plan_reply(lang, {}, confirmed=False) for lang in LANGUAGES]
+    replies += [reply for lang in LANGUAGES for confirmed in (False, True)
+                for reply in (plan.plan_reply(lang, {}, confirmed),
+                              plan.details_reply(lang, {}, confirmed),
+                              plan.waiting_reply(lang, confirmed))]
     replies += [render.confirmation_reply("fr", "confirm_restart", "?"),
                 render.language_reply("fr")]
     buttons = 0

@@ -21,9 +21,11 @@ FULL_INTERVIEW = [
     "Gérants de restaurants indépendants à Lyon",  # customer
     "Ils n'ont pas le temps de gérer leur compta",  # problem
     "3",                                        # audience networks: LinkedIn
+    "3",                                        # business: services to businesses
     "3,4",                                      # networks: LinkedIn, TikTok
     "Julie, l'assistante",                      # champion (one person, a role)
     "3",                                        # hours
     "40",                                       # hourly cost
     "200/mois",                                 # budget
+    "2 000 €",                                  # what a new customer brings
 ]

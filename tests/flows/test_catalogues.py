@@ -71,8 +71,17 @@ def test_every_question_option_section_and_advice_has_its_text(language):
             assert option.label
     for section in SECTIONS:
         assert t(language, f"section.{section}")
-    advice_keys = {k for k in catalogue(language) if k.startswith("advice.")}
-    rule_keys = set(re.findall(r'Advice\("(\w+)"', (ROOT / "flows/advice.py").read_text()))
-    assert {f"advice.{k}" for k in rule_keys} <= advice_keys
+    texts = catalogue(language)
+    source = (ROOT / "flows/advice.py").read_text()
+    rule_keys = set(re.findall(r'Advice\("(\w+)"', source)) - {"ack"}
+    variants = {"focus_networks": (".absent", ".hours", ".both")}
+    for key in rule_keys:
+        for variant in variants.get(key, ("",)):
+            assert f"advice.{key}{variant}" in texts, key
+    for key in rule_keys:
+        if f"priority.{key}.do" in texts:  # a priority says what to do and why
+            assert any(k.startswith(f"priority.{key}.why") for k in texts), key
+    for key in re.findall(r'Advice\("(ack\.\w+)"', source):
+        assert key in texts, key
     for objective in ("awareness", "leads", "recruiting", "service", "community", "other"):
         assert t(language, f"metric.{objective}")

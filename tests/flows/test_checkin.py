@@ -1,12 +1,15 @@
 """The weekly check-in conversation, the report and the settings, on an injected clock."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 import storage
+from flows import checkin
 from flows.coach import Coach
 from flows.i18n import money
+from flows.schedule import period_at
+from flows.verdict import WeekReport, judge
 from flows.render import PLAN_CONFIRM, PLAN_PROMPT
 from storage import checkins
 from tests.clock import Clock
@@ -14,6 +17,7 @@ from tests.flows.build_messages import FULL_INTERVIEW, PLATFORM, press, text
 
 UTC = timezone.utc
 PNG = b"\x89PNG\r\n\x1a\n"
+KEY = "2026-11-22"  # the period of Monday 23 November's check-in: 16 to 22 November
 
 
 @pytest.fixture
@@ -53,16 +57,17 @@ def test_confirming_the_plan_schedules_monday_nine_in_the_default_time_zone(fres
 
 def test_a_whole_checkin_gives_a_verdict_figures_a_next_step_and_a_chart(coach):
     [question] = coach.handle(text("point"))
-    assert "2026-W47" in question.text and "Combien d'heures" in question.text
+    assert "semaine du 15 au 21 novembre" in question.text  # the seven days to yesterday
+    assert "Combien d'heures" in question.text and "2026" not in question.text
     [split] = say(coach, "3")
     assert "entre LinkedIn, TikTok" in split.text
     assert [o.value for o in split.options] == ["skip"]
     [results] = say(coach, "LinkedIn 2, TikTok 1")
-    assert "Combien de contacts ou devis" in results.text
+    assert "Combien de demandes de rendez-vous" in results.text
     [revenue] = say(coach, "2")
     [verdict] = coach.handle(press("checkin_revenue", "skip"))
     assert verdict.text.startswith("Verdict : ")
-    assert "3 h, 2 contacts ou devis" in verdict.text
+    assert "3 h, 2 demandes de rendez-vous" in verdict.text
     assert "👉 Prochaine étape" in verdict.text
     assert verdict.image.startswith(PNG)
     [week] = checkins.history(coach.db, user_id(coach))
@@ -73,7 +78,7 @@ def test_a_whole_checkin_gives_a_verdict_figures_a_next_step_and_a_chart(coach):
 def test_hours_per_network_in_the_first_answer_skip_the_split_question(coach):
     coach.handle(text("point"))
     [results] = say(coach, "LinkedIn 1h30, TikTok 1")
-    assert "Combien de contacts ou devis" in results.text
+    assert "Combien de demandes de rendez-vous" in results.text
     [revenue] = say(coach, "linkedin 2 et tiktok 0")
     say(coach, "450 €")
     [week] = checkins.history(coach.db, user_id(coach))
@@ -90,7 +95,7 @@ def test_likes_do_not_count_and_bad_input_is_asked_again(coach):
     assert "Les likes et les abonnés ne paient pas les factures" in again.text
     [again] = say(coach, "LinkedIn 2, Bidule 1")
     assert "Je n'ai pas reconnu le réseau dans « bidule 1 »" in again.text
-    record = checkins.load_checkin(coach.db, user_id(coach), "2026-W47")
+    record = checkins.load_checkin(coach.db, user_id(coach), KEY)
     assert record.step == "results" and record.results is None
 
 
@@ -117,7 +122,7 @@ def test_commands_still_work_during_a_checkin_and_the_checkin_waits(coach):
     assert "Votre stratégie" in plan.text
     [split] = say(coach, "2")  # the answer still goes to the check-in
     assert "ces 2 h entre LinkedIn, TikTok" in split.text
-    assert checkins.load_checkin(coach.db, user_id(coach), "2026-W47").hours == 2
+    assert checkins.load_checkin(coach.db, user_id(coach), KEY).hours == 2
 
 
 def test_the_checkin_waits_for_a_confirmed_plan(fresh_db, clock):
@@ -157,7 +162,7 @@ def test_export_and_delete_include_the_checkins(coach):
     coach.handle(text("point"))
     say(coach, "0", "0", "0")
     [exported, *_] = coach.handle(text("export"))
-    assert b'"checkins"' in exported.document.content and b"2026-W47" in exported.document.content
+    assert b'"checkins"' in exported.document.content and b"2026-11-15" in exported.document.content
     coach.handle(text("supprimer"))
     coach.handle(text("oui"))
     assert coach.db["checkins"].count == 0 and coach.db["schedules"].count == 0
@@ -167,19 +172,19 @@ def test_figures_typed_in_a_hurry_are_understood_and_said_back(coach):
     coach.handle(text("point"))
     [results] = say(coach, "Facebook 0,5 Instagram 2")
     assert "hors de votre plan : Facebook, Instagram" in results.text
-    record = checkins.load_checkin(coach.db, user_id(coach), "2026-W47")
+    record = checkins.load_checkin(coach.db, user_id(coach), KEY)
     assert record.hours == 2.5 and record.hours_split == {"facebook": 0.5, "instagram": 2}
     [revenue] = say(coach, "vingt devis")
-    assert checkins.load_checkin(coach.db, user_id(coach), "2026-W47").results == 20
+    assert checkins.load_checkin(coach.db, user_id(coach), KEY).results == 20
     [*verdict] = say(coach, "1 000 €")
-    assert checkins.load_checkin(coach.db, user_id(coach), "2026-W47").revenue == 1000
+    assert checkins.load_checkin(coach.db, user_id(coach), KEY).revenue == 1000
 
 
 def test_a_range_of_hours_says_which_figure_was_kept(coach):
     coach.handle(text("point"))
     [split] = say(coach, "1 à 2 h")
     assert "je retiens 1,5 h" in split.text
-    assert checkins.load_checkin(coach.db, user_id(coach), "2026-W47").hours == 1.5
+    assert checkins.load_checkin(coach.db, user_id(coach), KEY).hours == 1.5
 
 
 def test_a_surprising_figure_is_asked_yes_or_no_before_it_is_saved(coach):
@@ -187,12 +192,12 @@ def test_a_surprising_figure_is_asked_yes_or_no_before_it_is_saved(coach):
     [doubt] = say(coach, "45")
     assert "45 heures par semaine ?" in doubt.text
     assert [o.value for o in doubt.options] == ["yes", "no"]
-    assert checkins.load_checkin(coach.db, user_id(coach), "2026-W47").hours is None
+    assert checkins.load_checkin(coach.db, user_id(coach), KEY).hours is None
     [again] = say(coach, "non")
     assert "Combien d'heures" in again.text
     say(coach, "45")
     [split] = say(coach, "oui")
-    assert checkins.load_checkin(coach.db, user_id(coach), "2026-W47").hours == 45
+    assert checkins.load_checkin(coach.db, user_id(coach), KEY).hours == 45
     assert "entre LinkedIn, TikTok" in split.text
 
 
@@ -204,7 +209,7 @@ def test_revenue_in_another_currency_is_confirmed_once_then_kept(coach):
     replies = say(coach, "oui")
     assert "CHF" in replies[0].text
     assert storage.load_user(coach.db, PLATFORM, "u1").answers["currency"] == "CHF"
-    assert checkins.load_checkin(coach.db, user_id(coach), "2026-W47").revenue == 500
+    assert checkins.load_checkin(coach.db, user_id(coach), KEY).revenue == 500
 
 
 def test_stop_leaves_the_checkin_and_point_resumes_it_where_it_was(coach):
@@ -216,7 +221,7 @@ def test_stop_leaves_the_checkin_and_point_resumes_it_where_it_was(coach):
     assert "Combien" not in other.text
     [resumed] = say(coach, "point")
     assert "On reprend" in resumed.text and "entre LinkedIn, TikTok" in resumed.text
-    assert checkins.load_checkin(coach.db, user_id(coach), "2026-W47").hours == 3
+    assert checkins.load_checkin(coach.db, user_id(coach), KEY).hours == 3
 
 
 def test_settings_read_cities_words_and_dates_in_words(coach):
@@ -244,3 +249,181 @@ def test_the_platforms_time_zone_is_the_default_of_a_new_schedule(fresh_db, cloc
     [reply] = coach.handle(Inbound(PLATFORM, "u1", text="1", timezone=hint))
     assert f"({zone})" in reply.text
     assert checkins.load_schedule(fresh_db, user_id(coach))[0].timezone == zone
+
+
+# the seven days a check-in is about, named by dates
+MONDAY_NINE_PARIS = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+def test_the_monday_checkin_asks_about_the_seven_days_just_ended_by_dates(coach, clock):
+    clock.now = MONDAY_NINE_PARIS
+    schedule, _ = checkins.load_schedule(coach.db, user_id(coach))
+    [due] = checkins.due_checkins(coach.db, clock.now, (PLATFORM,))
+    checkins.claim_checkin(coach.db, due, period_at(schedule, clock.now), clock.now, None,
+                           None)
+    [intro] = coach.nudge(PLATFORM, "u1", reminder=False)
+    assert "semaine écoulée" in intro.text
+    assert "passées sur les réseaux sociaux du 16 au 22 novembre ?" in intro.text
+    assert "W4" not in intro.text and "2026" not in intro.text
+    [reminder] = coach.nudge(PLATFORM, "u1", reminder=True)
+    assert "Petit rappel" in reminder.text and "du 16 au 22 novembre" in reminder.text
+    say(coach, "3", "passer", "2")
+    [verdict] = say(coach, "0")
+    assert "Du 16 au 22 novembre : 3 h, 2 demandes de rendez-vous" in verdict.text
+    record = checkins.load_checkin(coach.db, user_id(coach), KEY)
+    assert (record.first_day, record.last_day) == (date(2026, 11, 16), date(2026, 11, 22))
+
+
+def test_a_point_on_wednesday_after_the_monday_checkin_is_the_same_week(coach, clock):
+    clock.now = MONDAY_NINE_PARIS + timedelta(hours=1)
+    coach.handle(text("point"))
+    say(coach, "3", "passer", "2", "0")
+    clock.now += timedelta(days=2)
+    [asked] = coach.handle(text("point"))
+    assert asked.text == ("Vous avez déjà fait le point de la semaine du 16 au 22 novembre "
+                          "(3 h, 2 demandes de rendez-vous). Remplacer ces chiffres ?")
+    assert asked.prompt == "checkin_replace"
+    assert [o.label for o in asked.options] == ["Oui, remplacer", "Non, garder"]
+
+
+def test_a_second_checkin_for_the_same_week_keeps_the_figures_on_no(coach):
+    coach.handle(text("point"))
+    say(coach, "3", "passer", "2", "0")
+    [asked] = coach.handle(text("point"))
+    assert "Remplacer ces chiffres ?" in asked.text and "(3 h, 2 demandes" in asked.text
+    [kept] = coach.handle(press("checkin_replace", "skip"))
+    assert kept.text.startswith("Rien ne change")
+    assert "semaine du 15 au 21 novembre reste à 3 h, 2 demandes de rendez-vous" in kept.text
+    [week] = checkins.history(coach.db, user_id(coach))
+    assert (week.hours, week.results) == (3, 2)
+    coach.handle(text("point"))
+    [kept] = say(coach, "non")
+    assert kept.text.startswith("Rien ne change")
+    [other] = say(coach, "4")  # no check-in open any more: not taken as hours
+    assert checkins.history(coach.db, user_id(coach))[0].hours == 3
+
+
+def test_a_second_checkin_for_the_same_week_replaces_the_figures_on_yes(coach):
+    coach.handle(text("point"))
+    say(coach, "3", "passer", "2", "450 €")
+    coach.handle(text("point"))
+    [unclear] = say(coach, "peut-être")
+    assert "« oui » pour remplacer" in unclear.text and unclear.prompt == "checkin_replace"
+    [again] = coach.handle(press("checkin_replace", "replace"))
+    assert "Combien d'heures" in again.text and "du 15 au 21 novembre" in again.text
+    [week] = checkins.history(coach.db, user_id(coach))  # nothing replaced before it is said
+    assert (week.hours, week.results, week.revenue) == (3, 2, 450)
+    say(coach, "5", "passer", "1")
+    [verdict] = coach.handle(press("checkin_revenue", "skip"))
+    assert "5 h, 1 demande de rendez-vous" in verdict.text
+    [week] = checkins.history(coach.db, user_id(coach))
+    assert (week.hours, week.results, week.revenue) == (5, 1, None)
+
+
+def test_the_report_and_the_checkin_show_the_same_cost_for_the_same_week(coach):
+    coach.handle(text("point"))
+    [verdict] = say(coach, "3", "passer", "2", "0")
+    cost = money("fr", 3 * 40 + 200 * 12 / 47)  # the hours and a week of the budget
+    assert f"pour un coût estimé de {cost}" in verdict.text
+    [report] = coach.handle(text("rapport"))
+    assert f"• du 15 au 21 novembre : 3 h, 2 demandes de rendez-vous, coût estimé {cost}" \
+        in report.text
+    assert "W4" not in report.text
+
+
+def test_weeks_without_a_result_say_so_without_a_cost_per_result(coach, clock):
+    for _ in range(2):
+        coach.handle(text("point"))
+        replies = say(coach, "4", "passer", "0", "0")
+        clock.now += timedelta(days=7)
+    assert "Sur 2 semaines : 8 h et aucun résultat encore." in replies[0].text
+    assert "—" not in replies[0].text
+
+
+def test_the_verdict_says_whether_the_time_pays_with_the_value_of_a_result(coach):
+    coach.handle(text("point"))
+    [verdict] = say(coach, "3", "passer", "1", "0")
+    assert f"Ça paie : {money('fr', 2000)} rapportés" in verdict.text
+
+
+def test_without_a_value_of_a_result_the_verdict_says_it_cannot_tell_and_how_to_fix_it(
+        coach):
+    user = storage.load_user(coach.db, PLATFORM, "u1")
+    previous = dict(user.answers)
+    user.answers.pop("result_value")
+    storage.save_user(coach.db, user, previous)
+    coach.handle(text("point"))
+    say(coach, "3", "passer", "1")
+    [verdict] = coach.handle(press("checkin_revenue", "skip"))
+    assert "Je ne peux pas dire si ce temps paie" in verdict.text
+    assert "« plan »" in verdict.text
+
+
+def test_the_chart_has_dates_the_plans_lines_and_the_verdict_in_a_few_words(coach,
+                                                                            monkeypatch):
+    drawn = []
+    monkeypatch.setattr(checkin, "chart_png", lambda *args, **kwargs: drawn.append(
+        (args, kwargs)) or PNG)
+    coach.handle(text("point"))
+    say(coach, "3", "passer", "2", "0")
+    coach.handle(text("rapport"))
+    for (weeks, texts, planned, pace), kwargs in drawn:
+        assert [w.label for w in weeks] == ["15–21 nov."]
+        assert (weeks[0].hours, weeks[0].results) == (3, 2)
+        assert texts.hours == "Heures sur les réseaux"
+        assert texts.results == "Demandes de rendez-vous"
+        assert texts.planned == "Prévu : 3 h" and texts.target.startswith("Objectif : 2,")
+        assert texts.caption == "Ça paie : 2 demandes de rendez-vous pour 3 h"
+        assert planned == 3 and pace == pytest.approx(120 / 47) and kwargs["decimal_comma"]
+    assert len(drawn) == 2
+
+
+# words and figures, unit by unit
+@pytest.mark.parametrize("language, first, last, days, name, label", [
+    ("fr", date(2026, 11, 16), date(2026, 11, 22), "du 16 au 22 novembre",
+     "semaine du 16 au 22 novembre", "16–22 nov."),
+    ("fr", date(2026, 11, 30), date(2026, 12, 6), "du 30 novembre au 6 décembre",
+     "semaine du 30 novembre au 6 décembre", "30 nov.\u2009–\u20096 déc."),
+    ("en", date(2026, 11, 16), date(2026, 11, 22), "from 16 to 22 November",
+     "week of 16 to 22 November", "Nov 16\u2009–\u200922"),
+    ("en", date(2026, 12, 28), date(2027, 1, 3), "from 28 December 2026 to 3 January 2027",
+     "week of 28 December 2026 to 3 January 2027", "Dec 28\u2009–\u2009Jan 3"),
+])
+def test_the_week_in_words_and_as_a_chart_label(language, first, last, days, name, label):
+    assert checkin.days_text(language, first, last) == days
+    assert checkin.period_name(language, first, last) == name
+    assert checkin.short_label(language, first, last) == label
+
+
+def test_old_keys_still_give_their_days():
+    assert checkin.days_of("2026-W48") == (date(2026, 11, 23), date(2026, 11, 29))
+    assert checkin.days_of("2026-11-22") == (date(2026, 11, 16), date(2026, 11, 22))
+
+
+@pytest.mark.parametrize("objective, kind, n, expected", [
+    ("leads", "local", 2, "nouveaux clients ou commandes"),
+    ("leads", "b2b", 2, "demandes de rendez-vous"),
+    ("leads", "b2b", 1, "demande de rendez-vous"),
+    ("leads", None, 2, "contacts ou devis"),  # a plan made before the kind was asked
+    ("recruiting", "local", 2, "candidatures"),
+    ("other", "online", 1, "commande"),
+])
+def test_what_counts_as_a_result_fits_the_objective_and_the_business(objective, kind, n,
+                                                                     expected):
+    answers = {"objective": {"choice": objective}}
+    if kind:
+        answers["business_kind"] = kind
+    assert checkin.result_name("fr", answers, n) == expected
+
+
+def test_a_one_network_plan_never_gets_a_split_hint(fresh_db, clock):
+    desk = checkin.CheckinDesk(fresh_db, "Europe/Paris", clock)
+    plan = {"objective": {"choice": "leads"}, "networks": ["linkedin"], "hours": 4,
+            "target": {"text": "8 devis par mois", "number": 8, "period": "month"}}
+    verdict = judge(plan, [WeekReport("2026-11-15", 4, 1), WeekReport("2026-11-22", 4, 0)])
+    assert "Instagram" not in desk.next_text("fr", verdict, plan)
+    assert "détailler par réseau" not in desk.ask("fr", "hours", plan).text
+    several = {**plan, "networks": ["linkedin", "tiktok"]}
+    hint = desk.next_text("fr", judge(several, [WeekReport("2026-11-15", 4, 1),
+                                                WeekReport("2026-11-22", 4, 0)]), several)
+    assert "« LinkedIn 2, TikTok 0 »" in hint and "Instagram" not in hint

@@ -34,15 +34,22 @@ def test_start_greets_and_asks_the_first_question_in_french(coach):
     assert [o.value for o in reply.options][:2] == ["awareness", "leads"]
 
 
-def test_a_full_interview_ends_with_the_plan_and_its_recommendations(coach):
-    reply = play(coach, FULL_INTERVIEW)
+def test_a_full_interview_ends_with_the_plan_and_its_priorities(coach):
+    value_question = play(coach, FULL_INTERVIEW[:-1])
+    assert value_question.prompt == "result_value"
+    assert f"Noté : {money('fr', 200)} par mois, soit {money('fr', 2400)} par an." in \
+        value_question.text
+    assert "un nouveau client ou une commande" in value_question.text  # the objective's
+    reply = say(coach, FULL_INTERVIEW[-1])
     assert reply.prompt == "plan"
     assert "Votre stratégie réseaux sociaux" in reply.text
-    assert f"Noté : {money('fr', 200)} par mois, soit {money('fr', 2400)} par an." in reply.text
-    assert "Reconsidérez TikTok" in reply.text  # the audience is not on TikTok
-    assert "Concentrez-vous sur 1 ou 2 réseaux" in reply.text  # 3 h for 2 networks
+    assert "1. Gardez LinkedIn ; laissez TikTok de côté." in reply.text  # 3 h, no audience
+    assert "Vos clients ne sont pas sur TikTok" in reply.text
+    assert "LinkedIn bien choisis" in reply.text  # services to businesses: outreach
+    assert len(reply.text) <= 1200
     assert [o.value for o in reply.options] == [
-        "confirm", "edit_why", "edit_who", "edit_where", "edit_resource", "edit_budget"]
+        "confirm", "details", "edit_why", "edit_who", "edit_where", "edit_resource",
+        "edit_budget"]
     user = stored(coach)
     assert user.state == "showing_plan"
     assert user.answers["networks"] == ["linkedin", "tiktok"]
@@ -51,9 +58,10 @@ def test_a_full_interview_ends_with_the_plan_and_its_recommendations(coach):
 
 
 def test_progress_marker_follows_the_sections(coach):
-    markers = [say(coach, a).text.split("\n")[0] for a in FULL_INTERVIEW[:8]]
+    markers = [say(coach, a).text.split("\n")[0] for a in FULL_INTERVIEW[:11]]
     assert markers == ["1/5 · POURQUOI", "2/5 · QUI", "2/5 · QUI", "2/5 · QUI",
-                       "2/5 · QUI", "3/5 · OÙ", "4/5 · RESSOURCE", "4/5 · RESSOURCE"]
+                       "2/5 · QUI", "2/5 · QUI", "3/5 · OÙ", "4/5 · RESSOURCE",
+                       "4/5 · RESSOURCE", "4/5 · RESSOURCE", "5/5 · BUDGET"]
 
 
 def test_confirming_the_plan_saves_it(coach):
@@ -69,8 +77,8 @@ def test_after_confirmation_other_text_gets_a_short_reminder(coach):
     say(coach, "1")
     reply = say(coach, "merci !")
     assert reply.text.startswith("Votre plan est validé")
-    assert "Mes recommandations" not in reply.text
-    assert [o.value for o in reply.options][0] == "edit_why"
+    assert "À faire d'abord" not in reply.text
+    assert [o.value for o in reply.options][:2] == ["details", "edit_why"]
 
 
 def test_back_returns_to_the_previous_question_and_shows_the_answer(coach):
@@ -137,10 +145,12 @@ def test_editing_one_section_keeps_the_others_and_shows_the_plan_again(coach):
 
 def test_editing_by_typing_the_option_number(coach):
     play(coach, FULL_INTERVIEW)
-    reply = say(coach, "6")  # Modifier BUDGET
+    reply = say(coach, "7")  # Modifier BUDGET
     assert reply.prompt == "budget"
-    reply = say(coach, "15k")
-    assert reply.prompt == "plan" and f"Budget : {money('fr', 15000)} par an" in reply.text
+    assert say(coach, "15k").prompt == "result_value"
+    reply = say(coach, "passer")  # the value of a customer is kept
+    assert reply.prompt == "plan" and f"budget {money('fr', 15000)} par an" in reply.text
+    assert stored(coach).answers["result_value"] == 2000
 
 
 def test_switching_language_asks_the_current_question_again(coach):
@@ -169,9 +179,11 @@ def test_interview_in_english_with_english_words(coach):
     say(coach, "/start", language="en")
     reply = play(coach, ["Find customers (leads, sales)", "skip", "Businesses",
                          "Independent restaurant owners", "skip", "LinkedIn",
-                         "linkedin and instagram", "Julie", "6", "skip", "15,000 €"])
+                         "services to businesses", "linkedin and instagram", "Julie", "6",
+                         "skip", "15,000 €", "skip"])
     assert "Your social-media strategy" in reply.text
-    assert "Budget: €15,000 a year" in reply.text
+    assert "budget €15,000 a year" in reply.text
+    assert "Keep LinkedIn; leave Instagram aside." in reply.text
 
 
 @pytest.mark.parametrize("body, expected", [
@@ -192,7 +204,7 @@ def test_unusable_text_gets_a_clear_reask(coach, body, expected):
     ("beaucoup", "nombre d'heures"),
 ])
 def test_impossible_hours_get_a_reask(coach, body, expected):
-    play(coach, FULL_INTERVIEW[:8])
+    play(coach, FULL_INTERVIEW[:9])
     reply = say(coach, body)
     assert expected in reply.text and reply.prompt == "hours"
 
@@ -221,7 +233,7 @@ def test_other_objective_is_described_in_words(coach):
 
 
 def test_everybody_as_champion_is_pushed_back(coach):
-    play(coach, FULL_INTERVIEW[:7])
+    play(coach, FULL_INTERVIEW[:8])
     reply = say(coach, "tout le monde")
     assert "ce n'est le travail de personne" in reply.text and reply.prompt == "champion"
 
@@ -242,10 +254,10 @@ def test_a_stale_button_changes_nothing(coach):
 
 
 def test_plan_before_the_end_says_how_many_questions_are_left(coach):
-    play(coach, FULL_INTERVIEW[:8])
+    play(coach, FULL_INTERVIEW[:9])
     reply = say(coach, "plan")
-    assert "Encore 3 questions ;" in reply.text and reply.prompt == "hours"
-    play(coach, FULL_INTERVIEW[8:10])
+    assert "Encore 4 questions ;" in reply.text and reply.prompt == "hours"
+    play(coach, FULL_INTERVIEW[9:12])
     assert "Encore 1 question ;" in say(coach, "plan").text
 
 

@@ -4,8 +4,8 @@ from datetime import date, datetime, time, timezone
 
 import pytest
 
-from flows.schedule import (Schedule, is_paused, local_instant, next_due, reminder_due,
-                            week_of)
+from flows.schedule import (Schedule, checkin_day, is_paused, local_instant, next_due,
+                            period_at, period_key, reminder_due)
 
 UTC = timezone.utc
 
@@ -50,13 +50,6 @@ def test_a_time_inside_the_spring_gap_moves_forward_and_a_repeated_one_is_the_fi
     assert twice == utc(2026, 10, 25, 0, 30)  # the first 2:30 (still summer time)
 
 
-def test_the_week_is_the_users_local_week():
-    sunday_night_paris = utc(2026, 11, 29, 22, 30)  # Sunday 23:30 in Paris
-    assert week_of(sunday_night_paris, "Europe/Paris") == "2026-W48"
-    assert week_of(sunday_night_paris, "Asia/Tokyo") == "2026-W49"  # Monday in Tokyo
-    assert week_of(utc(2027, 1, 1, 12), "Europe/Paris") == "2026-W53"
-
-
 def test_a_pause_skips_until_its_date_and_stop_means_never():
     paused = Schedule(timezone="Europe/Paris", paused_until=date(2026, 12, 10))
     assert next_due(paused, utc(2026, 11, 22, 12)) == utc(2026, 12, 14, 8, 0)
@@ -74,3 +67,41 @@ def test_the_reminder_is_the_next_day_off_days_skipped_and_never_next_week():
     tuesday = Schedule(weekday=1, timezone="Asia/Tokyo", days_off=frozenset({2}))
     sent = utc(2026, 11, 24, 0, 0)  # Tuesday 9:00 in Tokyo
     assert reminder_due(tuesday, sent) == utc(2026, 11, 26, 0, 0)  # Thursday
+
+
+def test_a_monday_checkin_asks_about_the_monday_to_sunday_just_ended():
+    monday = Schedule(timezone="Europe/Paris")
+    period = period_at(monday, utc(2026, 11, 23, 8, 0))  # Monday 9:00 in Paris
+    assert (period.first, period.last, period.key) == (date(2026, 11, 16),
+                                                       date(2026, 11, 22), "2026-11-22")
+
+
+def test_a_friday_checkin_asks_about_friday_to_thursday():
+    friday = Schedule(weekday=4, timezone="Europe/Paris")
+    period = period_at(friday, utc(2026, 11, 27, 8, 0))
+    assert (period.first, period.last, period.key) == (date(2026, 11, 20),
+                                                       date(2026, 11, 26), "2026-11-26")
+    following = period_at(friday, utc(2026, 12, 4, 8, 0))
+    assert following.key == "2026-12-03" != period.key
+
+
+def test_a_point_any_day_covers_the_seven_days_ending_yesterday_keyed_like_the_nearest_checkin():
+    monday = Schedule(timezone="Europe/Paris")
+    wednesday = period_at(monday, utc(2026, 11, 25, 12))
+    assert (wednesday.first, wednesday.last) == (date(2026, 11, 18), date(2026, 11, 24))
+    assert wednesday.key == "2026-11-22"  # the same period as Monday's check-in
+    sunday = period_at(monday, utc(2026, 11, 22, 12))
+    assert (sunday.first, sunday.last, sunday.key) == (date(2026, 11, 15),
+                                                       date(2026, 11, 21), "2026-11-22")
+    friday = period_at(monday, utc(2026, 11, 27, 12))  # nearer the next Monday
+    assert friday.key == "2026-11-29"
+    assert period_key(0, date(2026, 11, 26)) == "2026-11-22"  # Thursday: three days after
+    assert checkin_day(4, date(2026, 11, 30)) == date(2026, 11, 27)
+
+
+def test_the_period_is_the_users_local_one():
+    sunday_night_paris = utc(2026, 11, 29, 22, 30)  # Sunday 23:30 in Paris, Monday in Tokyo
+    assert period_at(Schedule(timezone="Europe/Paris"), sunday_night_paris).last == date(
+        2026, 11, 28)
+    assert period_at(Schedule(timezone="Asia/Tokyo"), sunday_night_paris).last == date(
+        2026, 11, 29)

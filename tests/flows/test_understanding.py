@@ -34,7 +34,7 @@ def test_dont_know_is_never_stored_and_says_why_the_answer_matters(coach, questi
 def test_dont_know_picks_the_i_dont_know_option_where_there_is_one(coach, typed):
     reach(coach, "audience_networks")
     reply = say(coach, typed)
-    assert reply.prompt == "networks"
+    assert reply.prompt == "business_kind"
     assert stored(coach).answers["audience_networks"] == ["unknown"]
 
 
@@ -197,17 +197,18 @@ def test_not_one_person_is_refused_with_the_reason(coach, typed, words):
 
 
 @pytest.mark.parametrize("typed, warning, absent", [
-    ("mon apprenti", "du métier, de l'expérience", "Gardez la main"),
-    ("l'apprentie", "du métier, de l'expérience", "Gardez la main"),
-    ("une alternante", "du métier, de l'expérience", "Gardez la main"),
-    ("mon stagiaire", "du métier, de l'expérience", "Gardez la main"),
-    ("notre agence", "Gardez la main", "du métier, de l'expérience"),
+    ("mon apprenti", "du métier", "l'extérieur"),
+    ("l'apprentie", "du métier", "l'extérieur"),
+    ("une alternante", "du métier", "l'extérieur"),
+    ("mon stagiaire", "du métier", "l'extérieur"),
+    ("notre agence", "l'extérieur", "du métier"),
 ])
 def test_a_learner_and_an_agency_get_different_warnings(coach, typed, warning, absent):
-    answers = FULL_INTERVIEW[:7] + [typed] + FULL_INTERVIEW[8:]
-    reply = play(coach, answers)
-    assert warning in reply.text
-    assert absent not in reply.text
+    answers = FULL_INTERVIEW[:8] + [typed] + FULL_INTERVIEW[9:]
+    plan = play(coach, answers)
+    details = coach.handle(press("plan", "details"))[-1]
+    assert warning in plan.text + details.text
+    assert absent not in plan.text + details.text
 
 
 def test_a_surprising_hourly_cost_is_asked_before_it_is_stored(coach):
@@ -229,7 +230,7 @@ def test_a_tiny_budget_is_asked_about(coach):
     assert "Vous voulez bien dire" in reply.text
     assert "budget" not in stored(coach).answers
     reply = coach.handle(press("confirm_answer", "yes"))[-1]
-    assert reply.prompt == "plan"
+    assert reply.prompt == "result_value"
     assert stored(coach).answers["budget"]["yearly"] == 5
 
 
@@ -238,8 +239,8 @@ def test_another_currency_is_named_back_then_used_everywhere(coach):
     reach(coach, "budget")
     reply = say(coach, "1500 CHF")
     assert money("fr", 1500, "CHF") in reply.text and "sans conversion" in reply.text
-    plan = say(coach, "oui")
-    assert plan.prompt == "plan"
+    assert say(coach, "oui").prompt == "result_value"
+    plan = say(coach, "passer")
     assert stored(coach).answers["currency"] == "CHF"
     assert money("fr", 1500, "CHF") in plan.text
     assert "€" not in plan.text
@@ -248,7 +249,7 @@ def test_another_currency_is_named_back_then_used_everywhere(coach):
 def test_a_converted_budget_is_said_back(coach):
     reach(coach, "budget")
     reply = say(coach, "2 500 € par trimestre")
-    assert reply.prompt == "plan"
+    assert reply.prompt == "result_value"
     assert stored(coach).answers["budget"]["yearly"] == 10000
     assert "trimestre" in reply.text
 
@@ -268,11 +269,13 @@ HURRIED_INTERVIEW = [
     "gérants de restos indépendants à Lyon",
     "pas le temps pour la compta",
     "linkdin",                                  # audience networks
+    "services aux entreprise",                  # business kind, a letter missing
     "linkdin et tik tok",                       # networks
     "Julie (l'assistante)",
     "trois heures",
     "quarante euros de l'heure",
     "200 balles par mois",
+    "2000 balles",
 ]
 
 
@@ -284,7 +287,9 @@ def comparable(answers):
             "audience_type": answers["audience_type"],
             "audience_networks": answers["audience_networks"],
             "networks": answers["networks"], "hours": answers["hours"],
-            "hourly_cost": answers["hourly_cost"], "budget": answers["budget"]["yearly"]}
+            "hourly_cost": answers["hourly_cost"], "budget": answers["budget"]["yearly"],
+            "business_kind": answers["business_kind"],
+            "result_value": answers["result_value"]}
 
 
 def test_a_hurried_owner_ends_with_the_same_answers_as_a_careful_one(coach):

@@ -13,7 +13,8 @@ def test_migrations_are_applied_once(tmp_path):
     assert [m.name for m in MIGRATIONS.applied(db)] == ["m001_users_and_answers",
                                                   "m002_processed_updates",
                                                   "m003_checkins", "m004_team_digests",
-                                                      "m005_pending_value"]
+                                                      "m005_pending_value",
+                                                      "m006_checkin_periods"]
     assert {"users", "answers", "schedules", "checkins"} <= set(db.table_names())
 
 
