@@ -21,6 +21,7 @@ from sqlite_utils import Database
 from flows import render
 from flows import vocabulary as words
 from flows.advice import currency_of, hourly_cost, objective_of
+from flows.answers import is_dont_know
 from flows.business import kind_of
 from flows.chart import ChartTexts, ChartWeek, chart_png
 from flows.i18n import catalogue, in_currency, money, number, t
@@ -330,6 +331,11 @@ class CheckinDesk:
             return self.settle_replace(language, record, answers, text, skipped, values)
         notes: list[str] = []
         try:
+            if not skipped and is_dont_know(text):  # "je sais pas": skip, or estimate
+                if step not in SKIPPABLE:
+                    raise InvalidAnswer(f"checkin.dont_know.{step}")
+                skipped = True
+                notes.append(t(language, "checkin.dont_know.skipped"))
             if skipped and step not in SKIPPABLE:
                 raise InvalidAnswer("checkin.problem.cannot_skip")
             if skipped:

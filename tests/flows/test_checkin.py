@@ -427,3 +427,14 @@ def test_a_one_network_plan_never_gets_a_split_hint(fresh_db, clock):
     hint = desk.next_text("fr", judge(several, [WeekReport("2026-11-15", 4, 1),
                                                 WeekReport("2026-11-22", 4, 0)]), several)
     assert "« LinkedIn 2, TikTok 0 »" in hint and "Instagram" not in hint
+
+
+def test_dont_know_in_a_checkin_asks_for_an_estimate_or_skips(coach):
+    coach.handle(text("point"))
+    [again] = say(coach, "je sais pas")
+    assert "Une estimation suffit" in again.text
+    [split] = say(coach, "3")
+    [results] = say(coach, "aucune idée")  # the split is optional: skipped
+    assert results.text.startswith("D'accord, on passe.")
+    [again] = say(coach, "jsp")
+    assert "Comptez seulement ce dont vous êtes sûr" in again.text
