@@ -231,21 +231,21 @@ class CheckinDesk:
         return [self.ask(language, "hours", answers,
                          t(language, intro, week=self.period_text(language, record)), record)]
 
-    def days(self, language: str, record: CheckinRecord | None) -> str:
-        """Return the days a check-in is about, in words: « du 16 au 22 novembre »."""
+    def span(self, record: CheckinRecord | None) -> tuple[date, date]:
+        """Return the first and last days a check-in is about (this period's by default)."""
         span = _week_days(record) if record else None
         if span is None:
-            span = period_at(Schedule(timezone=self.default_timezone), self.clock())
-            span = (span.first, span.last)
-        return days_text(language, *span)
+            period = period_at(Schedule(timezone=self.default_timezone), self.clock())
+            span = (period.first, period.last)
+        return span
+
+    def days(self, language: str, record: CheckinRecord | None) -> str:
+        """Return the days a check-in is about, in words: « du 16 au 22 novembre »."""
+        return days_text(language, *self.span(record))
 
     def period_text(self, language: str, record: CheckinRecord | None) -> str:
         """Return the name of a check-in's week: « semaine du 16 au 22 novembre »."""
-        span = _week_days(record) if record else None
-        if span is None:
-            span = period_at(Schedule(timezone=self.default_timezone), self.clock())
-            span = (span.first, span.last)
-        return period_name(language, *span)
+        return period_name(language, *self.span(record))
 
     def ask(self, language: str, step: str, answers: dict, before: str | None = None,
             record: CheckinRecord | None = None) -> Reply:

@@ -157,7 +157,8 @@ OUTSIDE_HELP = (r"\bagences?\b", r"\bagency\b", r"\bfreelances?\b", r"\bfreelanc
 SELF = (r"^moi\b", r"^moi-meme\b", r"^me\b", r"^myself\b", r"^i\b", r"^je\b",
         r"^c'?est moi\b", r"^(?:ben|bah|euh|eh bien|bon|well|um) (?:c'?est )?(?:moi|me)\b",
         r"\bdonc moi$")
-EVERYBODY = (  # used by the former champion parser until it moves to flows/answers.py
+# Nobody in particular, as the person in charge (seed 004).
+EVERYBODY = (
     r"^tout le monde$", r"^tous$", r"^toute l'?equipe$", r"^l'?equipe$", r"^nous( tous)?$",
     r"^everybody$", r"^everyone$", r"^all of us$", r"^the (whole )?team$", r"^we$", r"^us$",
     r"^personne$", r"^nobody$", r"^no one$", r"^on verra$",
@@ -222,16 +223,6 @@ NOTHING = frozenset({"0", "aucun", "aucune", "rien", "zero", "none", "nothing", 
 VANITY = (r"\blikes?\b", r"j'?aime", r"\babonne", r"\bfollow", r"\bfans?\b", r"\bvues?\b",
           r"\bviews?\b", r"\bimpressions?\b", r"\breactions?\b", r"\bpartages?\b",
           r"\bshares?\b", r"\bcommentaires?\b", r"\bcomments?\b", r"\bcoeurs?\b")
-
-WEEKDAYS: dict[str, int] = {
-    "lundi": 0, "lun": 0, "monday": 0, "mon": 0,
-    "mardi": 1, "mar": 1, "tuesday": 1, "tue": 1,
-    "mercredi": 2, "mer": 2, "wednesday": 2, "wed": 2,
-    "jeudi": 3, "jeu": 3, "thursday": 3, "thu": 3,
-    "vendredi": 4, "ven": 4, "friday": 4, "fri": 4,
-    "samedi": 5, "sam": 5, "saturday": 5, "sat": 5,
-    "dimanche": 6, "dim": 6, "sunday": 6, "sun": 6,
-}
 
 # "reglages jour mardi": the setting named by the first word.
 SETTINGS: dict[str, frozenset[str]] = {

@@ -31,13 +31,14 @@ def test_placeholders_match_between_languages(key):
 
 
 def test_plural_forms_and_never_a_parenthesised_plural():
-    assert t("fr", "report.line", n=1, week="W", hours=2, results=1, cost="") \
-        .endswith("1 résultat, temps estimé à ")
-    assert "0 résultat," in t("fr", "report.line", n=0, week="W", hours=2, results=0, cost="")
-    assert "1,5 résultat," in t("fr", "report.line", n=1.5, week="W", hours=2, results="1,5",
-                                cost="")
-    assert "0 results," in t("en", "report.line", n=0, week="W", hours=2, results=0, cost="")
-    assert "1 result," in t("en", "report.line", n=1, week="W", hours=2, results=1, cost="")
+    def line(language, n, shown):
+        return t(language, "digest.line", n=n, name="Léa", hours=2, results=shown)
+    assert line("fr", 1, 1).endswith("2 h, 1 résultat")
+    assert line("fr", 0, 0).endswith("0 résultat")
+    assert line("fr", 1.5, "1,5").endswith("1,5 résultat")
+    assert line("fr", 2, 2).endswith("2 résultats")
+    assert line("en", 0, 0).endswith("0 results")
+    assert line("en", 1, 1).endswith("1 result")
     assert t("fr", "report.title", n=1) == "Votre dernier point :"
     assert t("en", "plan.not_ready", n=3).startswith("Your plan will be ready") and \
         "3 questions to go" in t("en", "plan.not_ready", n=3)
