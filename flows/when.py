@@ -28,48 +28,15 @@ from babel.dates import get_day_names, get_month_names, get_timezone_location
 from flows import vocabulary as words
 from flows.i18n import format_day
 from flows.matching import lookup
+from flows.numbers import spell_out
 from flows.parsing import InvalidAnswer
 
 LANGUAGES = ("fr", "en")
 
-# --------------------------------------------------------------------------- numbers
-
-_FR_UNITS = ("zero", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf",
-             "dix", "onze", "douze", "treize", "quatorze", "quinze", "seize", "dix-sept",
-             "dix-huit", "dix-neuf")
-_FR_TENS = {20: "vingt", 30: "trente", 40: "quarante", 50: "cinquante"}
-_EN_UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-             "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
-             "seventeen", "eighteen", "nineteen")
-_EN_TENS = {20: "twenty", 30: "thirty", 40: "forty", 50: "fifty"}
-
-
-@functools.cache
-def number_words() -> dict[str, int]:
-    """Return the numbers 0 to 59 written in French and English words ("dix-huit")."""
-    table: dict[str, int] = {"une": 1, "dix sept": 17, "dix huit": 18, "dix neuf": 19}
-    for units, tens in ((_FR_UNITS, _FR_TENS), (_EN_UNITS, _EN_TENS)):
-        table.update({word: n for n, word in enumerate(units)})
-        for ten, word in tens.items():
-            table[word] = ten
-            for unit in range(1, 10):  # "vingt-deux", "twenty two"
-                table[f"{word}-{units[unit]}"] = table[f"{word} {units[unit]}"] = ten + unit
-    for ten, word in _FR_TENS.items():  # "vingt et un", "trente-et-une"
-        for one in (" et un", " et une", "-et-un", "-et-une"):
-            table[word + one] = ten + 1
-    return table
-
-
-@functools.cache
-def _number_pattern() -> re.Pattern:
-    names = sorted(number_words(), key=len, reverse=True)
-    return re.compile(r"(?<![a-z0-9-])(" + "|".join(re.escape(n) for n in names) +
-                      r")(?![a-z0-9-])")
-
-
 def digits_for_words(plain: str) -> str:
-    """Return normalised `plain` with number words written as digits ("neuf" → "9")."""
-    return _number_pattern().sub(lambda m: str(number_words()[m.group(1)]), plain)
+    """Return normalised `plain` with number words written as digits ("neuf" → "9"),
+    through text2num (see `flows.numbers.spell_out`)."""
+    return spell_out(plain)
 
 
 # --------------------------------------------------------------------------- times
@@ -102,7 +69,7 @@ def _minute_words(plain: str) -> tuple[str, int]:
         found = re.search(pattern, plain)
         if found:
             return (plain[:found.start()] + plain[found.end():]).strip(), shift
-    found = re.search(r"\s*moins (\d{1,2})\b", plain)
+    found = re.search(r"\s*(?:moins |(?<=h|s) ?-)(\d{1,2})\b", plain)  # text2num: "-10"
     if found:
         return (plain[:found.start()] + plain[found.end():]).strip(), -int(found.group(1))
     return plain, 0
