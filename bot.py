@@ -24,7 +24,7 @@ from bot.config import ConfigError, Settings, forget_credentials, load_settings
 from bot.console import CHART, run_console
 from bot.scheduler import Scheduler
 from flows.coach import Coach
-from storage import open_database
+from storage import open_store
 
 logger = logging.getLogger("bot")
 
@@ -93,7 +93,7 @@ def main(argv: list[str]) -> int:
     for name in ("httpx", "slack_sdk"):  # their lines can carry tokens and user text
         logging.getLogger(name).setLevel(logging.WARNING)
     logging.getLogger("transitions").setLevel(logging.WARNING)  # a line per callback
-    coach = Coach(open_database(settings.database), settings.language, settings.timezone)
+    coach = Coach(open_store(settings.database), settings.language, settings.timezone)
     if platforms == ["console"]:
         run_console(coach, getpass.getuser(),
                     chart=Path(settings.database).resolve().parent / CHART)

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, TextIO
 
-import storage
 from bot.scheduler import Scheduler
 from flows.coach import Coach
 from flows.i18n import t
@@ -40,7 +39,7 @@ def render(reply: Reply, language: str) -> str:
 def forget_files(coach: Coach, user_id: str, files: tuple[Path, ...]) -> None:
     """Remove the files written for the user once they have deleted their data."""
     written = [path for path in files if path.exists()]
-    if not written or storage.load_user(coach.db, PLATFORM, user_id) is not None:
+    if not written or coach.store.load_user(PLATFORM, user_id) is not None:
         return
     for path in written:
         path.unlink(missing_ok=True)

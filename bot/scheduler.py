@@ -52,19 +52,19 @@ class Scheduler:
     async def tick(self, only: tuple[str, str] | None = None) -> int:
         """Send what is due now (for one user if `only`); return how many were sent."""
         now, sent, platforms = self.clock(), 0, tuple(self.senders)
-        for due in checkins.due_checkins(self.coach.db, now, platforms):
+        for due in self.coach.store.due_checkins(now, platforms):
             if only in (None, (due.platform, due.platform_user_id)):
                 sent += await self._checkin(due, now)
-        for due in checkins.due_reminders(self.coach.db, now, platforms):
+        for due in self.coach.store.due_reminders(now, platforms):
             if only in (None, (due.platform, due.platform_user_id)):
                 sent += await self._reminder(due, now)
         return sent
 
     async def _checkin(self, due: checkins.Due, now: datetime) -> int:
-        schedule, db = due.schedule, self.coach.db
+        schedule, store = due.schedule, self.coach.store
         period, current = period_at(schedule, due.due), period_at(schedule, now).key
         if is_paused(schedule, now):
-            checkins.skip_checkin(db, due, next_due(schedule, now))
+            store.skip_checkin(due, next_due(schedule, now))
             return 0
         if period.key != current:  # missed during downtime: skip to the current one, if any
             logger.info("user %s: check-in of %s skipped", due.user_id, period.key)
@@ -72,22 +72,22 @@ class Scheduler:
             while (following is not None and following <= now
                    and period_at(schedule, following).key != current):
                 following = next_due(schedule, following)
-            checkins.skip_checkin(db, due, following)
+            store.skip_checkin(due, following)
             if following is not None and following <= now:
                 return await self._checkin(replace(due, due=following), now)
             return 0
-        if not checkins.claim_checkin(db, due, period, now, reminder_due(schedule, now),
+        if not store.claim_checkin(due, period, now, reminder_due(schedule, now),
                                       next_due(schedule, now)):
             return 0  # this period's check-in exists already
         sent = await self._send(due, reminder=False)
         if sent is False:
-            checkins.unclaim_checkin(db, due.user_id, period.key, due.due)  # retried
+            store.unclaim_checkin(due.user_id, period.key, due.due)  # retried
         elif sent:
             logger.info("user %s: check-in of %s sent", due.user_id, period.key)
         return int(bool(sent))
 
     async def _reminder(self, due: checkins.Due, now: datetime) -> int:
-        if not checkins.claim_reminder(self.coach.db, due.user_id, due.week, now):
+        if not self.coach.store.claim_reminder(due.user_id, due.week, now):
             return 0
         if due.week != period_at(due.schedule, now).key or is_paused(due.schedule, now):
             return 0

@@ -34,7 +34,6 @@ from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-import storage
 from bot.config import Settings
 from bot.ordering import KeyedLocks
 from bot.scheduler import Sender
@@ -46,7 +45,6 @@ from flows.i18n import number, t
 from flows.messages import Choice, Inbound, Reply
 from flows.schedule import Schedule, checkin_days, local_day, next_due
 from flows.verdict import WeekReport
-from storage import digests
 
 logger = logging.getLogger(__name__)
 
@@ -149,9 +147,9 @@ def answered(blocks: list[dict], labels: list[str]) -> list[dict]:
 class SignedStateStore(AsyncOAuthStateStore):
     """OAuth `state` values signed with SLACK_STATE_SECRET, each usable once."""
 
-    def __init__(self, secret: str, db, lifetime: int = STATE_LIFETIME) -> None:
+    def __init__(self, secret: str, store, lifetime: int = STATE_LIFETIME) -> None:
         self._secret = secret.encode()
-        self._db = db
+        self._store = store
         self._lifetime = lifetime
 
     @property
@@ -172,7 +170,7 @@ class SignedStateStore(AsyncOAuthStateStore):
             return False
         if time.time() - int(issued) > self._lifetime:
             return False
-        return storage.record_update(self._db, "slack_oauth_state", nonce)
+        return self._store.record_update("slack_oauth_state", nonce)
 
 
 class SlackAdapter:
@@ -198,7 +196,7 @@ class SlackAdapter:
     async def skip_seen(self, body: dict, next) -> BoltResponse | None:
         """Acknowledge a redelivered event (X-Slack-Retry-Num) without handling it again."""
         event_id = body.get("event_id")
-        if event_id and not storage.record_update(self.coach.db, PLATFORM, event_id):
+        if event_id and not self.coach.store.record_update(PLATFORM, event_id):
             logger.info("event %s already processed", event_id)
             return BoltResponse(status=200, body="")
         await next()
@@ -300,17 +298,17 @@ class SlackAdapter:
     # the team digest
     def digest_command(self, raw: str, command: dict, context: AsyncBoltContext) -> str:
         """Set the digest channel, stop it, or share (or not) one's line; return the answer."""
-        key, db = user_key(context), self.coach.db
+        key, store = user_key(context), self.coach.store
         language = self.coach.language_of(PLATFORM, key)
         rest = words.normalize(raw).partition(" ")[2].strip()
         if rest in words.DIGEST_STOP:
-            digests.stop_digest(db, context.team_id)
+            store.stop_digest(context.team_id)
             return t(language, "digest.stopped")
         if rest in words.DIGEST_JOIN or rest in words.DIGEST_LEAVE:
-            user = storage.load_user(db, PLATFORM, key)
+            user = store.load_user(PLATFORM, key)
             if user is None:
                 return t(language, "digest.no_user")
-            digests.set_member(db, user.id, rest in words.DIGEST_JOIN)
+            store.set_member(user.id, rest in words.DIGEST_JOIN)
             return t(language, "digest.joined" if rest in words.DIGEST_JOIN else "digest.left")
         found = CHANNEL.search(raw)
         channel = found.group(1) if found else command.get("channel_id", "")
@@ -318,20 +316,20 @@ class SlackAdapter:
             return t(language, "digest.pick_channel")
         zone = self.coach.checkins.default_timezone
         due = next_due(Schedule(weekday=0, at=DIGEST_AT, timezone=zone), self.coach.clock())
-        digests.set_digest(db, context.team_id, channel, zone, due, context.user_id)
+        store.set_digest(context.team_id, channel, zone, due, context.user_id)
         return t(language, "digest.set", channel=f"<#{channel}>",
                  day=day_name(language, 0), time=DIGEST_AT.strftime("%H:%M"))
 
     async def post_due_digests(self, app: AsyncApp) -> int:
         """Post every due team digest about the week just finished; return how many."""
-        db, now, posted = self.coach.db, self.coach.clock(), 0
+        store, now, posted = self.coach.store, self.coach.clock(), 0
         language = self.coach.default_language
-        for digest in digests.due_digests(db, now):
+        for digest in store.due_digests(now):
             schedule = Schedule(weekday=0, at=DIGEST_AT, timezone=digest.timezone)
-            if not digests.claim_digest(db, digest, next_due(schedule, now)):
+            if not store.claim_digest(digest, next_due(schedule, now)):
                 continue
             day = local_day(digest.due, digest.timezone)
-            shared = digests.shared_week(db, PLATFORM, digest.team, day)
+            shared = store.shared_week(PLATFORM, digest.team, day)
             if not shared:
                 continue  # nobody shared a check-in: nothing to post
             week = period_name(language, *checkin_days(day))
@@ -443,7 +441,7 @@ def build_app(settings: Settings, coach: Coach,
             scopes=list(BOT_SCOPES), user_scopes=[],
             installation_store=SQLite3InstallationStore(database=settings.database,
                                                         client_id=settings.slack_client_id),
-            state_store=SignedStateStore(settings.slack_state_secret, coach.db))
+            state_store=SignedStateStore(settings.slack_state_secret, coach.store))
     app = AsyncApp(name="coach", client=client, oauth_settings=oauth,
                    signing_secret=settings.slack_signing_secret or "",
                    request_verification_enabled=not settings.slack_app_token)

@@ -22,7 +22,6 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,
                           ApplicationHandlerStop, BaseUpdateProcessor, CallbackQueryHandler,
                           ContextTypes, MessageHandler, TypeHandler, filters)
 
-import storage
 from bot.config import Settings
 from bot.ordering import KeyedLocks
 from bot.scheduler import Sender
@@ -111,7 +110,7 @@ class TelegramAdapter:
 
     async def skip_seen(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stop a redelivered update: each update_id is handled once."""
-        if not storage.record_update(self.coach.db, PLATFORM, update.update_id):
+        if not self.coach.store.record_update(PLATFORM, update.update_id):
             logger.info("update %s already processed", update.update_id)
             raise ApplicationHandlerStop
 

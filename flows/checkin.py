@@ -16,7 +16,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date, format_interval, get_day_names
-from sqlite_utils import Database
 
 from flows import render
 from flows import vocabulary as words
@@ -32,8 +31,8 @@ from flows.schedule import Period, Schedule, next_due, period_at
 from flows.verdict import Payback, Verdict, WeekReport, judge, week_cost, weekly_target
 from flows.when import format_date as format_day, parse_date, parse_days, parse_time, \
     parse_timezone, parse_weekday
-from storage import checkins as store
 from storage.checkins import DONE, LEFT, REPLACE, CheckinRecord
+from storage.port import Store
 
 SKIPPABLE = ("split", "revenue")
 SKIP = "skip"
@@ -141,14 +140,14 @@ def _week_days(week: WeekReport | CheckinRecord) -> tuple[date, date] | None:
 class CheckinDesk:
     """Check-ins, reports and settings for one database."""
 
-    def __init__(self, db: Database, default_timezone: str, clock) -> None:
-        self.db = db
+    def __init__(self, store: Store, default_timezone: str, clock) -> None:
+        self.store = store
         self.default_timezone = default_timezone
         self.clock = clock
 
     # schedule
     def schedule_of(self, user_id: int) -> tuple[Schedule, datetime | None]:
-        stored = store.load_schedule(self.db, user_id)
+        stored = self.store.load_schedule(user_id)
         return stored if stored else (Schedule(timezone=self.default_timezone), None)
 
     def start_schedule(self, language: str, user_id: int, timezone: str | None = None) -> str:
@@ -156,11 +155,11 @@ class CheckinDesk:
 
         A first schedule takes the platform's time zone for the user when it is a known
         one (a Slack profile's), else the default."""
-        stored = store.load_schedule(self.db, user_id)
+        stored = self.store.load_schedule(user_id)
         schedule, due = stored if stored else (Schedule(timezone=known_zone(
             timezone, self.default_timezone)), None)
         if due is None and not schedule.stopped:
-            store.save_schedule(self.db, user_id, schedule, next_due(schedule, self.clock()))
+            self.store.save_schedule(user_id, schedule, next_due(schedule, self.clock()))
         return self.schedule_sentence(language, schedule)
 
     def schedule_sentence(self, language: str, schedule: Schedule) -> str:
@@ -193,7 +192,7 @@ class CheckinDesk:
         key = self.week(user_id)
         keys = [key] + ([(date.fromisoformat(key) - timedelta(days=7)).isoformat()]
                         if key[:4].isdigit() else [])
-        found = (store.load_checkin(self.db, user_id, k) for k in keys)
+        found = (self.store.load_checkin(user_id, k) for k in keys)
         return [record for record in found if record is not None]
 
     # the conversation
@@ -206,7 +205,7 @@ class CheckinDesk:
         """Put a check-in aside at its current step, the figures given kept; a pending
         "replace these figures?" is answered no."""
         step = DONE if record.step == REPLACE else LEFT + record.step
-        store.save_checkin(self.db, replace(record, step=step), self.clock())
+        self.store.save_checkin(replace(record, step=step), self.clock())
 
     def begin(self, language: str, user_id: int, answers: dict, intro: str) -> list[Reply]:
         """Open this period's check-in and ask the first question, resume one waiting, or
@@ -214,20 +213,20 @@ class CheckinDesk:
         pending = next((r for r in self.recent_records(user_id) if r.open or r.left), None)
         if pending is not None:
             resumed = replace(pending, step=pending.step.removeprefix(LEFT))
-            store.save_checkin(self.db, resumed, self.clock())
+            self.store.save_checkin(resumed, self.clock())
             fresh = resumed.step == "hours" and resumed.hours is None
             before = None if resumed.step == REPLACE else t(
                 language, intro if fresh else "checkin.resumed",
                 week=self.period_text(language, resumed))
             return [self.ask(language, resumed.step, answers, before, resumed)]
         period = self.period(user_id)
-        done = store.load_checkin(self.db, user_id, period.key)
+        done = self.store.load_checkin(user_id, period.key)
         if done is not None and done.answered:
             asked = replace(done, step=REPLACE)
-            store.save_checkin(self.db, asked, self.clock())
+            self.store.save_checkin(asked, self.clock())
             return [self.ask(language, REPLACE, answers, None, asked)]
-        store.open_checkin(self.db, user_id, period, self.clock())
-        record = store.load_checkin(self.db, user_id, period.key)
+        self.store.open_checkin(user_id, period, self.clock())
+        record = self.store.load_checkin(user_id, period.key)
         return [self.ask(language, "hours", answers,
                          t(language, intro, week=self.period_text(language, record)), record)]
 
@@ -311,12 +310,12 @@ class CheckinDesk:
                 return [self.replace_question(language, record, answers,
                                               t(language, "checkin.replace.unclear"))]
         if not yes:
-            store.save_checkin(self.db, replace(record, step=DONE), self.clock())
+            self.store.save_checkin(replace(record, step=DONE), self.clock())
             return [Reply(t(language, "checkin.replace.kept",
                             week=self.period_text(language, record),
                             figures=self.figures_said(language, record, answers)))]
         again = replace(record, step="hours")
-        store.save_checkin(self.db, again, self.clock())
+        self.store.save_checkin(again, self.clock())
         return [self.ask(language, "hours", answers, t(language, "checkin.replace.again"),
                          again)]
 
@@ -365,7 +364,7 @@ class CheckinDesk:
                 notes.append(t(language, "checkin.noted.not_in_plan",
                                networks=network_names(language, outside)))
         updated = replace(updated, step=self.next_step(step, updated, answers))
-        store.save_checkin(self.db, updated, self.clock())
+        self.store.save_checkin(updated, self.clock())
         before = "\n".join(notes) or None
         if updated.step != DONE:
             return [self.ask(language, updated.step, answers, before, record=updated)]
@@ -432,7 +431,7 @@ class CheckinDesk:
     # verdict and report
     def verdict_replies(self, language: str, user_id: int, answers: dict) -> list[Reply]:
         """Return the verdict on the last period, its figures, the next step and the chart."""
-        history = store.history(self.db, user_id)
+        history = self.store.history(user_id)
         verdict = judge(answers, history)
         text = "\n\n".join([self.verdict_text(language, verdict, answers),
                             self.figures_text(language, verdict, answers, history[-1]),
@@ -563,7 +562,7 @@ class CheckinDesk:
     def report(self, language: str, user_id: int, answers: dict) -> list[Reply]:
         """Return the history of check-ins with the chart; each week's cost is the one its
         check-in gave (hours and a week of budget)."""
-        history = store.history(self.db, user_id, REPORT_WEEKS)
+        history = self.store.history(user_id, REPORT_WEEKS)
         if not history:
             return [Reply(t(language, "report.empty"))]
         lines = [t(language, "report.title", n=len(history))]
@@ -596,7 +595,7 @@ class CheckinDesk:
             text = t(language, problem.key, **problem.params)
             return [Reply(text + "\n\n" + self.settings_text(language, schedule))]
         due = next_due(changed, self.clock())
-        store.save_schedule(self.db, user_id, changed, due)
+        self.store.save_schedule(user_id, changed, due)
         return [Reply(t(language, "settings.saved") + "\n\n" +
                       self.settings_text(language, changed))]
 

@@ -14,8 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlite_utils import Database
-
 import storage
 from flows import advice, checkin, matching, plan, render
 from flows import vocabulary as words
@@ -30,6 +28,7 @@ from flows.choices import parse_choices
 from flows.parsing import InvalidAnswer, Unsure
 from flows.questions import QUESTIONS
 from storage.checkins import CheckinRecord
+from storage.port import Store
 
 logger = logging.getLogger(__name__)
 
@@ -57,17 +56,22 @@ class Turn:
 class Coach:
     """The platform-free coach."""
 
-    def __init__(self, db: Database, default_language: str = DEFAULT_LANGUAGE,
+    def __init__(self, store: Store, default_language: str = DEFAULT_LANGUAGE,
                  default_timezone: str = "Europe/Paris",
                  clock: Callable[[], datetime] | None = None) -> None:
-        self.db = db
+        self.store = store
         self.default_language = default_language
         self.machine = build_machine()
         self.clock = clock or (lambda: datetime.now(timezone.utc))
-        self.checkins = CheckinDesk(db, default_timezone, self.clock)
+        self.checkins = CheckinDesk(store, default_timezone, self.clock)
 
     def handle(self, inbound: Inbound) -> list[Reply]:
-        """Answer one message from a user, saving what changed atomically."""
+        """Answer one message from a user in one transaction, under that user's lock:
+        everything it changed is saved, or nothing is."""
+        with self.store.transaction(f"{inbound.platform}:{inbound.user_id}"):
+            return self._handle(inbound)
+
+    def _handle(self, inbound: Inbound) -> list[Reply]:
         user = self._load_user(inbound)
         previous = dict(user.answers)
         with self._attached(user) as turn:
@@ -76,16 +80,16 @@ class Coach:
             user.state, user.editing = turn.interview.state, turn.interview.editing
             user.answers = turn.interview.answers
         if not turn.deleted:
-            storage.save_user(self.db, user, previous)
+            self.store.save_user(user, previous)
         logger.info("user %s: %s", user.id, user.state)
         return replies
 
     def _load_user(self, inbound: Inbound) -> storage.UserRecord:
         """Return the stored user, created on first contact in their platform's language."""
         hint = supported(inbound.language)
-        user = storage.load_user(self.db, inbound.platform, inbound.user_id)
+        user = self.store.load_user(inbound.platform, inbound.user_id)
         if user is None:
-            return storage.create_user(self.db, inbound.platform, inbound.user_id,
+            return self.store.create_user(inbound.platform, inbound.user_id,
                                        hint or self.default_language)
         if hint and not user.language_chosen:
             user.language = hint
@@ -296,7 +300,7 @@ class Coach:
         if pending == "restart":
             turn.interview.restart()
             return [self.current(turn, t(turn.language, "restart.done"))]
-        storage.delete_user(self.db, turn.user.id)
+        self.store.delete_user(turn.user.id)
         turn.deleted = True
         logger.info("user %s deleted their data", turn.user.id)
         return [Reply(t(turn.language, "delete.done"))]
@@ -395,7 +399,7 @@ class Coach:
         return [self.current(turn, t(code, "language.set"))]
 
     def _command_export(self, turn: Turn, _: str) -> list[Reply]:
-        data = storage.export_user(self.db, turn.user.id)
+        data = self.store.export_user(turn.user.id)
         content = json.dumps(data, ensure_ascii=False, indent=2).encode()
         document = Document(f"coach-export-{turn.user.id}.json", content)
         exported = Reply(t(turn.language, "export.done"), document=document)
@@ -489,7 +493,7 @@ class Coach:
 
     def nudge(self, platform: str, platform_user_id: str, reminder: bool) -> list[Reply]:
         """Return the message that opens (or recalls) this week's check-in; [] if none."""
-        user = storage.load_user(self.db, platform, platform_user_id)
+        user = self.store.load_user(platform, platform_user_id)
         if user is None or user.state != PLAN_CONFIRMED:
             return []
         record = self.checkins.open_record(user.id)
@@ -501,5 +505,5 @@ class Coach:
 
     def language_of(self, platform: str, user_id: str) -> str:
         """Return the language a user reads, the default for an unknown user."""
-        user = storage.load_user(self.db, platform, user_id)
+        user = self.store.load_user(platform, user_id)
         return user.language if user else self.default_language

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from flows.coach import Coach
-from storage import open_database
+from storage import SqliteStore, open_database
 
 
 @pytest.fixture
@@ -14,5 +14,11 @@ def fresh_db():
 
 
 @pytest.fixture
-def coach(fresh_db):
-    return Coach(fresh_db)
+def store(fresh_db):
+    """The storage port on a fresh in-memory database."""
+    return SqliteStore(fresh_db)
+
+
+@pytest.fixture
+def coach(store):
+    return Coach(store)

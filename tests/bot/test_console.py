@@ -148,7 +148,7 @@ def test_a_checkin_due_while_closed_is_shown_at_start_and_answered(tmp_path):
     from storage import checkins
 
     db = storage.open_database(str(tmp_path / "coach.db"))
-    coach, me = Coach(db, "fr"), getpass.getuser()
+    coach, me = Coach(storage.SqliteStore(db), "fr"), getpass.getuser()
     for answer in FULL_INTERVIEW:
         coach.handle(Inbound("console", me, text=answer))
     coach.handle(Inbound("console", me, choice=Choice(PLAN_PROMPT, (PLAN_CONFIRM,))))

@@ -58,8 +58,7 @@ def fake_telegram():
 
 @pytest.fixture
 def coach(tmp_path, clock):
-    return Coach(storage.open_database(str(tmp_path / "coach.db")), "fr", "Europe/Paris",
-                 clock)
+    return Coach(storage.open_store(str(tmp_path / "coach.store.db")), "fr", "Europe/Paris", clock)
 
 
 def telegram_settings(fake: FakeTelegram):
@@ -225,7 +224,7 @@ async def test_slack_checkin_in_the_dm_with_the_chart_uploaded(coach, clock, tmp
         settings = load_settings({"SLACK_BOT_TOKEN": fake.add_team("T0ACME"),
                                   "SLACK_SIGNING_SECRET": SIGNING_SECRET,
                                   "SLACK_API_URL": fake.url, "PORT": str(port),
-                                  "COACH_DATABASE": str(tmp_path / "coach.db")})
+                                  "COACH_DATABASE": str(tmp_path / "coach.store.db")})
         confirmed_user(coach, "slack", "T0ACME:U0ALICE")
         alice = SlackUser(fake, f"http://127.0.0.1:{port}/slack/events", "T0ACME", "U0ALICE")
         async with slack.running(settings, coach) as send:

@@ -89,15 +89,15 @@ def test_user_text_is_escaped_for_mrkdwn_and_unescaped_from_payloads():
     assert unescape(escape(typed)) == typed
 
 
-def test_the_oauth_state_is_signed_expires_and_works_once(fresh_db):
-    store = SignedStateStore("secret", fresh_db, lifetime=60)
-    state = asyncio.run(store.async_issue())
-    assert asyncio.run(store.async_consume(state))
-    assert not asyncio.run(store.async_consume(state))  # used once
-    forged = SignedStateStore("other", fresh_db)
-    assert not asyncio.run(store.async_consume(asyncio.run(forged.async_issue())))
+def test_the_oauth_state_is_signed_expires_and_works_once(store):
+    signed = SignedStateStore("secret", store, lifetime=60)
+    state = asyncio.run(signed.async_issue())
+    assert asyncio.run(signed.async_consume(state))
+    assert not asyncio.run(signed.async_consume(state))  # used once
+    forged = SignedStateStore("other", store)
+    assert not asyncio.run(signed.async_consume(asyncio.run(forged.async_issue())))
     old = f"{int(time.time()) - 120}.nonce"
-    assert not asyncio.run(store.async_consume(f"{old}.{store._sign(old)}"))
+    assert not asyncio.run(signed.async_consume(f"{old}.{signed._sign(old)}"))
 
 
 def test_the_manifest_matches_what_the_app_serves():

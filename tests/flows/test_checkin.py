@@ -26,8 +26,8 @@ def clock():
 
 
 @pytest.fixture
-def coach(fresh_db, clock):
-    coach = Coach(fresh_db, "fr", "Europe/Paris", clock)
+def coach(store, clock):
+    coach = Coach(store, "fr", "Europe/Paris", clock)
     for answer in FULL_INTERVIEW:
         coach.handle(text(answer))
     coach.handle(press(PLAN_PROMPT, PLAN_CONFIRM))
@@ -35,7 +35,7 @@ def coach(fresh_db, clock):
 
 
 def user_id(coach) -> int:
-    return storage.load_user(coach.db, PLATFORM, "u1").id
+    return coach.store.load_user(PLATFORM, "u1").id
 
 
 def say(coach, *answers):
@@ -45,13 +45,13 @@ def say(coach, *answers):
     return replies
 
 
-def test_confirming_the_plan_schedules_monday_nine_in_the_default_time_zone(fresh_db, clock):
-    coach = Coach(fresh_db, "fr", "Europe/Paris", clock)
+def test_confirming_the_plan_schedules_monday_nine_in_the_default_time_zone(store, clock):
+    coach = Coach(store, "fr", "Europe/Paris", clock)
     for answer in FULL_INTERVIEW:
         coach.handle(text(answer))
     [reply] = coach.handle(press(PLAN_PROMPT, PLAN_CONFIRM))
     assert "chaque lundi à 09:00 (Europe/Paris)" in reply.text
-    schedule, due = checkins.load_schedule(fresh_db, user_id(coach))
+    schedule, due = store.load_schedule(user_id(coach))
     assert due == datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
@@ -70,7 +70,7 @@ def test_a_whole_checkin_gives_a_verdict_figures_a_next_step_and_a_chart(coach):
     assert "3 h, 2 demandes de rendez-vous" in verdict.text
     assert "👉 Prochaine étape" in verdict.text
     assert verdict.image.startswith(PNG)
-    [week] = checkins.history(coach.db, user_id(coach))
+    [week] = coach.store.history(user_id(coach))
     assert (week.hours, week.results, week.revenue) == (3, 2, None)
     assert week.hours_split == {"linkedin": 2, "tiktok": 1}
 
@@ -81,7 +81,7 @@ def test_hours_per_network_in_the_first_answer_skip_the_split_question(coach):
     assert "Combien de demandes de rendez-vous" in results.text
     [revenue] = say(coach, "linkedin 2 et tiktok 0")
     say(coach, "450 €")
-    [week] = checkins.history(coach.db, user_id(coach))
+    [week] = coach.store.history(user_id(coach))
     assert (week.hours, week.results, week.revenue) == (2.5, 2, 450)
     assert week.results_split == {"linkedin": 2, "tiktok": 0}
 
@@ -95,7 +95,7 @@ def test_likes_do_not_count_and_bad_input_is_asked_again(coach):
     assert "Les likes et les abonnés ne paient pas les factures" in again.text
     [again] = say(coach, "LinkedIn 2, Bidule 1")
     assert "Je n'ai pas reconnu le réseau dans « bidule 1 »" in again.text
-    record = checkins.load_checkin(coach.db, user_id(coach), KEY)
+    record = coach.store.load_checkin(user_id(coach), KEY)
     assert record.step == "results" and record.results is None
 
 
@@ -122,11 +122,11 @@ def test_commands_still_work_during_a_checkin_and_the_checkin_waits(coach):
     assert "Votre stratégie" in plan.text
     [split] = say(coach, "2")  # the answer still goes to the check-in
     assert "ces 2 h entre LinkedIn, TikTok" in split.text
-    assert checkins.load_checkin(coach.db, user_id(coach), KEY).hours == 2
+    assert coach.store.load_checkin(user_id(coach), KEY).hours == 2
 
 
-def test_the_checkin_waits_for_a_confirmed_plan(fresh_db, clock):
-    coach = Coach(fresh_db, "fr", "Europe/Paris", clock)
+def test_the_checkin_waits_for_a_confirmed_plan(store, clock):
+    coach = Coach(store, "fr", "Europe/Paris", clock)
     coach.handle(text("bonjour"))
     [reply] = coach.handle(text("point"))
     assert "validons d'abord le plan" in reply.text
@@ -140,19 +140,19 @@ def test_settings_change_day_time_time_zone_pause_stop_and_resume(coach, clock):
     coach.handle(text("réglages heure 8h30"))
     [reply] = coach.handle(text("réglages fuseau montreal"))
     assert "mardi à 08:30 (America/Montreal)" in reply.text
-    assert checkins.load_schedule(coach.db, uid)[1] == datetime(2026, 11, 24, 13, 30,
+    assert coach.store.load_schedule(uid)[1] == datetime(2026, 11, 24, 13, 30,
                                                                  tzinfo=UTC)
     [reply] = coach.handle(text("réglages congés mardi"))
     assert "jours sans message" in reply.text
     coach.handle(text("réglages congés samedi dimanche"))
     [reply] = coach.handle(text("réglages pause 10/12"))
     assert "En pause jusqu'au 10 décembre" in reply.text
-    assert checkins.load_schedule(coach.db, uid)[1] == datetime(2026, 12, 15, 13, 30,
+    assert coach.store.load_schedule(uid)[1] == datetime(2026, 12, 15, 13, 30,
                                                                  tzinfo=UTC)
     [reply] = coach.handle(text("réglages stop"))
-    assert "arrêté" in reply.text and checkins.load_schedule(coach.db, uid)[1] is None
+    assert "arrêté" in reply.text and coach.store.load_schedule(uid)[1] is None
     coach.handle(text("réglages reprendre"))
-    assert checkins.load_schedule(coach.db, uid)[1] == datetime(2026, 11, 24, 13, 30,
+    assert coach.store.load_schedule(uid)[1] == datetime(2026, 11, 24, 13, 30,
                                                                  tzinfo=UTC)
     [reply] = coach.handle(text("réglages fuseau Atlantide"))
     assert "fuseau horaire" in reply.text
@@ -165,26 +165,26 @@ def test_export_and_delete_include_the_checkins(coach):
     assert b'"checkins"' in exported.document.content and b"2026-11-15" in exported.document.content
     coach.handle(text("supprimer"))
     coach.handle(text("oui"))
-    assert coach.db["checkins"].count == 0 and coach.db["schedules"].count == 0
+    assert coach.store.db["checkins"].count == 0 and coach.store.db["schedules"].count == 0
 
 
 def test_figures_typed_in_a_hurry_are_understood_and_said_back(coach):
     coach.handle(text("point"))
     [results] = say(coach, "Facebook 0,5 Instagram 2")
     assert "hors de votre plan : Facebook, Instagram" in results.text
-    record = checkins.load_checkin(coach.db, user_id(coach), KEY)
+    record = coach.store.load_checkin(user_id(coach), KEY)
     assert record.hours == 2.5 and record.hours_split == {"facebook": 0.5, "instagram": 2}
     [revenue] = say(coach, "vingt devis")
-    assert checkins.load_checkin(coach.db, user_id(coach), KEY).results == 20
+    assert coach.store.load_checkin(user_id(coach), KEY).results == 20
     [*verdict] = say(coach, "1 000 €")
-    assert checkins.load_checkin(coach.db, user_id(coach), KEY).revenue == 1000
+    assert coach.store.load_checkin(user_id(coach), KEY).revenue == 1000
 
 
 def test_a_range_of_hours_says_which_figure_was_kept(coach):
     coach.handle(text("point"))
     [split] = say(coach, "1 à 2 h")
     assert "je retiens 1,5 h" in split.text
-    assert checkins.load_checkin(coach.db, user_id(coach), KEY).hours == 1.5
+    assert coach.store.load_checkin(user_id(coach), KEY).hours == 1.5
 
 
 def test_a_surprising_figure_is_asked_yes_or_no_before_it_is_saved(coach):
@@ -192,12 +192,12 @@ def test_a_surprising_figure_is_asked_yes_or_no_before_it_is_saved(coach):
     [doubt] = say(coach, "45")
     assert "45 heures par semaine ?" in doubt.text
     assert [o.value for o in doubt.options] == ["yes", "no"]
-    assert checkins.load_checkin(coach.db, user_id(coach), KEY).hours is None
+    assert coach.store.load_checkin(user_id(coach), KEY).hours is None
     [again] = say(coach, "non")
     assert "Combien d'heures" in again.text
     say(coach, "45")
     [split] = say(coach, "oui")
-    assert checkins.load_checkin(coach.db, user_id(coach), KEY).hours == 45
+    assert coach.store.load_checkin(user_id(coach), KEY).hours == 45
     assert "entre LinkedIn, TikTok" in split.text
 
 
@@ -208,8 +208,8 @@ def test_revenue_in_another_currency_is_confirmed_once_then_kept(coach):
     assert money("fr", 500, "CHF") in doubt.text and "sans conversion" in doubt.text
     replies = say(coach, "oui")
     assert "CHF" in replies[0].text
-    assert storage.load_user(coach.db, PLATFORM, "u1").answers["currency"] == "CHF"
-    assert checkins.load_checkin(coach.db, user_id(coach), KEY).revenue == 500
+    assert coach.store.load_user(PLATFORM, "u1").answers["currency"] == "CHF"
+    assert coach.store.load_checkin(user_id(coach), KEY).revenue == 500
 
 
 def test_stop_leaves_the_checkin_and_point_resumes_it_where_it_was(coach):
@@ -221,7 +221,7 @@ def test_stop_leaves_the_checkin_and_point_resumes_it_where_it_was(coach):
     assert "Combien" not in other.text
     [resumed] = say(coach, "point")
     assert "On reprend" in resumed.text and "entre LinkedIn, TikTok" in resumed.text
-    assert checkins.load_checkin(coach.db, user_id(coach), KEY).hours == 3
+    assert coach.store.load_checkin(user_id(coach), KEY).hours == 3
 
 
 def test_settings_read_cities_words_and_dates_in_words(coach):
@@ -240,15 +240,15 @@ def test_settings_read_cities_words_and_dates_in_words(coach):
 @pytest.mark.parametrize("hint, zone", [("America/Montreal", "America/Montreal"),
                                         ("Not/AZone", "Europe/Paris"), (None, "Europe/Paris"),
                                         ("../../etc/passwd", "Europe/Paris")])
-def test_the_platforms_time_zone_is_the_default_of_a_new_schedule(fresh_db, clock, hint,
+def test_the_platforms_time_zone_is_the_default_of_a_new_schedule(store, clock, hint,
                                                                    zone):
     from flows.messages import Inbound
-    coach = Coach(fresh_db, "fr", "Europe/Paris", clock)
+    coach = Coach(store, "fr", "Europe/Paris", clock)
     for answer in FULL_INTERVIEW:
         coach.handle(text(answer))
     [reply] = coach.handle(Inbound(PLATFORM, "u1", text="1", timezone=hint))
     assert f"({zone})" in reply.text
-    assert checkins.load_schedule(fresh_db, user_id(coach))[0].timezone == zone
+    assert store.load_schedule(user_id(coach))[0].timezone == zone
 
 
 # the seven days a check-in is about, named by dates
@@ -257,9 +257,9 @@ MONDAY_NINE_PARIS = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 def test_the_monday_checkin_asks_about_the_seven_days_just_ended_by_dates(coach, clock):
     clock.now = MONDAY_NINE_PARIS
-    schedule, _ = checkins.load_schedule(coach.db, user_id(coach))
-    [due] = checkins.due_checkins(coach.db, clock.now, (PLATFORM,))
-    checkins.claim_checkin(coach.db, due, period_at(schedule, clock.now), clock.now, None,
+    schedule, _ = coach.store.load_schedule(user_id(coach))
+    [due] = coach.store.due_checkins(clock.now, (PLATFORM,))
+    coach.store.claim_checkin(due, period_at(schedule, clock.now), clock.now, None,
                            None)
     [intro] = coach.nudge(PLATFORM, "u1", reminder=False)
     assert "semaine écoulée" in intro.text
@@ -270,7 +270,7 @@ def test_the_monday_checkin_asks_about_the_seven_days_just_ended_by_dates(coach,
     say(coach, "3", "passer", "2")
     [verdict] = say(coach, "0")
     assert "Du 16 au 22 novembre : 3 h, 2 demandes de rendez-vous" in verdict.text
-    record = checkins.load_checkin(coach.db, user_id(coach), KEY)
+    record = coach.store.load_checkin(user_id(coach), KEY)
     assert (record.first_day, record.last_day) == (date(2026, 11, 16), date(2026, 11, 22))
 
 
@@ -294,13 +294,13 @@ def test_a_second_checkin_for_the_same_week_keeps_the_figures_on_no(coach):
     [kept] = coach.handle(press("checkin_replace", "skip"))
     assert kept.text.startswith("Rien ne change")
     assert "semaine du 15 au 21 novembre reste à 3 h, 2 demandes de rendez-vous" in kept.text
-    [week] = checkins.history(coach.db, user_id(coach))
+    [week] = coach.store.history(user_id(coach))
     assert (week.hours, week.results) == (3, 2)
     coach.handle(text("point"))
     [kept] = say(coach, "non")
     assert kept.text.startswith("Rien ne change")
     [other] = say(coach, "4")  # no check-in open any more: not taken as hours
-    assert checkins.history(coach.db, user_id(coach))[0].hours == 3
+    assert coach.store.history(user_id(coach))[0].hours == 3
 
 
 def test_a_second_checkin_for_the_same_week_replaces_the_figures_on_yes(coach):
@@ -311,12 +311,12 @@ def test_a_second_checkin_for_the_same_week_replaces_the_figures_on_yes(coach):
     assert "« oui » pour remplacer" in unclear.text and unclear.prompt == "checkin_replace"
     [again] = coach.handle(press("checkin_replace", "replace"))
     assert "Combien d'heures" in again.text and "du 15 au 21 novembre" in again.text
-    [week] = checkins.history(coach.db, user_id(coach))  # nothing replaced before it is said
+    [week] = coach.store.history(user_id(coach))  # nothing replaced before it is said
     assert (week.hours, week.results, week.revenue) == (3, 2, 450)
     say(coach, "5", "passer", "1")
     [verdict] = coach.handle(press("checkin_revenue", "skip"))
     assert "5 h, 1 demande de rendez-vous" in verdict.text
-    [week] = checkins.history(coach.db, user_id(coach))
+    [week] = coach.store.history(user_id(coach))
     assert (week.hours, week.results, week.revenue) == (5, 1, None)
 
 
@@ -348,10 +348,10 @@ def test_the_verdict_says_whether_the_time_pays_with_the_value_of_a_result(coach
 
 def test_without_a_value_of_a_result_the_verdict_says_it_cannot_tell_and_how_to_fix_it(
         coach):
-    user = storage.load_user(coach.db, PLATFORM, "u1")
+    user = coach.store.load_user(PLATFORM, "u1")
     previous = dict(user.answers)
     user.answers.pop("result_value")
-    storage.save_user(coach.db, user, previous)
+    coach.store.save_user(user, previous)
     coach.handle(text("point"))
     say(coach, "3", "passer", "1")
     [verdict] = coach.handle(press("checkin_revenue", "skip"))
@@ -416,8 +416,8 @@ def test_what_counts_as_a_result_fits_the_objective_and_the_business(objective, 
     assert checkin.result_name("fr", answers, n) == expected
 
 
-def test_a_one_network_plan_never_gets_a_split_hint(fresh_db, clock):
-    desk = checkin.CheckinDesk(fresh_db, "Europe/Paris", clock)
+def test_a_one_network_plan_never_gets_a_split_hint(store, clock):
+    desk = checkin.CheckinDesk(store, "Europe/Paris", clock)
     plan = {"objective": {"choice": "leads"}, "networks": ["linkedin"], "hours": 4,
             "target": {"text": "8 devis par mois", "number": 8, "period": "month"}}
     verdict = judge(plan, [WeekReport("2026-11-15", 4, 1), WeekReport("2026-11-22", 4, 0)])
@@ -438,3 +438,16 @@ def test_dont_know_in_a_checkin_asks_for_an_estimate_or_skips(coach):
     assert results.text.startswith("D'accord, on passe.")
     [again] = say(coach, "jsp")
     assert "Comptez seulement ce dont vous êtes sûr" in again.text
+
+
+def test_one_message_is_one_transaction_a_failure_saves_nothing_of_it(coach, monkeypatch):
+    coach.handle(text("point"))
+
+    def broken(*_):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(coach.store, "save_user", broken)
+    with pytest.raises(RuntimeError):
+        coach.handle(text("3"))
+    monkeypatch.undo()
+    record = coach.checkins.open_record(user_id(coach))
+    assert record.step == "hours" and record.hours is None  # the figure was rolled back

@@ -23,7 +23,7 @@ def play(coach, answers, user="u1"):
 
 
 def stored(coach, user="u1"):
-    return storage.load_user(coach.db, PLATFORM, user)
+    return coach.store.load_user(PLATFORM, user)
 
 
 def test_start_greets_and_asks_the_first_question_in_french(coach):
@@ -274,7 +274,7 @@ def test_delete_after_confirmation_removes_everything(coach):
     assert say(coach, "supprimer").prompt == "confirm_delete"
     assert say(coach, "oui").text.startswith("C'est fait")
     assert stored(coach) is None
-    assert coach.db["answers"].count == 0
+    assert coach.store.db["answers"].count == 0
     assert say(coach, "bonjour").text.startswith("Bonjour")
 
 
@@ -300,9 +300,9 @@ def test_users_are_kept_apart(coach):
     assert stored(coach, "bob").state == "asking_target"
 
 
-def test_a_new_coach_on_the_same_database_resumes_where_the_user_was(fresh_db):
-    play(Coach(fresh_db), FULL_INTERVIEW[:5])
-    reply = say(Coach(fresh_db), "/start")
+def test_a_new_coach_on_the_same_database_resumes_where_the_user_was(store):
+    play(Coach(store), FULL_INTERVIEW[:5])
+    reply = say(Coach(store), "/start")
     assert reply.text.startswith("Re-bonjour")
     assert reply.prompt == "audience_networks"
     assert reply.text.count("\n") > 2  # the question itself follows the greeting
@@ -310,7 +310,7 @@ def test_a_new_coach_on_the_same_database_resumes_where_the_user_was(fresh_db):
 
 def test_an_unknown_saved_state_resumes_at_the_first_missing_answer(coach):
     play(coach, FULL_INTERVIEW[:3])
-    coach.db["users"].update(stored(coach).id, {"state": "asking_something_removed"})
+    coach.store.db["users"].update(stored(coach).id, {"state": "asking_something_removed"})
     assert say(coach, "/start").prompt == "customer"
 
 
@@ -319,7 +319,7 @@ def test_a_failed_save_leaves_the_old_state_and_answers(coach, monkeypatch):
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
-    monkeypatch.setattr(type(coach.db["answers"]), "upsert_all", broken)
+    monkeypatch.setattr(type(coach.store.db["answers"]), "upsert_all", broken)
     with pytest.raises(RuntimeError):
         say(coach, "Restaurants")
     user = stored(coach)

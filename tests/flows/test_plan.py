@@ -30,8 +30,8 @@ PERSONAS = {"bakery": BAKERY, "consultant": CONSULTANT, "tea shop": TEA_SHOP,
 
 
 @pytest.fixture
-def coach(fresh_db):
-    return Coach(fresh_db)
+def coach(store):
+    return Coach(store)
 
 
 def play(coach, answers, user="u1"):
@@ -42,7 +42,7 @@ def play(coach, answers, user="u1"):
 
 
 def answers_of(coach, user="u1"):
-    return storage.load_user(coach.db, PLATFORM, user).answers
+    return coach.store.load_user(PLATFORM, user).answers
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -117,10 +117,10 @@ def test_a_break_even_the_target_does_not_cover_is_a_priority(coach):
     assert "il en faut" in plan.text and "pour qu'il paie" in plan.text
 
 
-def test_coming_back_shows_where_the_user_is_not_the_whole_plan(fresh_db):
-    coach = Coach(fresh_db)
+def test_coming_back_shows_where_the_user_is_not_the_whole_plan(store):
+    coach = Coach(store)
     plan = play(coach, FULL_INTERVIEW)
-    again = Coach(fresh_db).handle(text("/start"))[-1]  # after a restart of the bot
+    again = Coach(store).handle(text("/start"))[-1]  # after a restart of the bot
     assert again.text.startswith("Re-bonjour")
     assert len(again.text) < 250 and "À faire d'abord" not in again.text
     assert again.prompt == "plan" and [o.value for o in again.options][:2] == [
@@ -131,8 +131,8 @@ def test_coming_back_shows_where_the_user_is_not_the_whole_plan(fresh_db):
     assert play(coach, ["plan"]).text == plan.text  # the whole plan on `plan`
 
 
-def test_back_at_a_checkin_question_asks_it_again_in_a_line(fresh_db):
-    coach = Coach(fresh_db)
+def test_back_at_a_checkin_question_asks_it_again_in_a_line(store):
+    coach = Coach(store)
     play(coach, FULL_INTERVIEW)
     coach.handle(press("plan", "confirm"))
     coach.handle(text("point"))

@@ -126,7 +126,7 @@ def test_did_you_mean_survives_a_restart_of_the_coach(coach):
     from flows.coach import Coach
     say(coach, "2")
     say(coach, "recomencer")
-    again = Coach(coach.db)
+    again = Coach(coach.store)
     reply = again.handle(press("confirm_command", "yes"))[-1]
     assert "Tout recommencer ?" in reply.text
 

@@ -1,0 +1,117 @@
+"""The storage port on SQLite, through sqlite-utils: the default, for one process."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Iterator
+
+from sqlite_utils import Database
+
+from flows.schedule import Period, Schedule
+from flows.verdict import WeekReport
+from storage import checkins, digests, users
+from storage.checkins import CheckinRecord, Due
+from storage.digests import Digest
+from storage.users import UserRecord
+
+
+class SqliteStore:
+    """The coach's repository in one SQLite file (or in memory, for tests)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @contextmanager
+    def transaction(self, key: str | None = None) -> Iterator[None]:
+        """Run a block in one transaction (SQLite has one writer: `key` needs no lock
+        of its own beyond the adapters' in-process ones)."""
+        with self.db.atomic():
+            yield
+
+    def ping(self) -> bool:
+        """Tell whether the database answers."""
+        return self.db.execute("SELECT 1").fetchone() == (1,)
+
+    # users and their answers
+    def load_user(self, platform: str, platform_user_id: str) -> UserRecord | None:
+        return users.load_user(self.db, platform, platform_user_id)
+
+    def create_user(self, platform: str, platform_user_id: str, language: str,
+                    language_chosen: bool = False) -> UserRecord:
+        return users.create_user(self.db, platform, platform_user_id, language,
+                                 language_chosen)
+
+    def save_user(self, user: UserRecord, previous_answers: dict[str, object]) -> None:
+        users.save_user(self.db, user, previous_answers)
+
+    def delete_user(self, user_id: int) -> None:
+        users.delete_user(self.db, user_id)
+
+    def export_user(self, user_id: int) -> dict[str, object]:
+        return users.export_user(self.db, user_id)
+
+    def record_update(self, platform: str, update_id: object) -> bool:
+        return users.record_update(self.db, platform, update_id)
+
+    # schedules and check-ins
+    def save_schedule(self, user_id: int, schedule: Schedule,
+                      next_due: datetime | None) -> None:
+        checkins.save_schedule(self.db, user_id, schedule, next_due)
+
+    def load_schedule(self, user_id: int) -> tuple[Schedule, datetime | None] | None:
+        return checkins.load_schedule(self.db, user_id)
+
+    def due_checkins(self, now: datetime, platforms: tuple[str, ...],
+                     limit: int = 500) -> list[Due]:
+        return checkins.due_checkins(self.db, now, platforms, limit)
+
+    def claim_checkin(self, due: Due, period: Period, now: datetime,
+                      remind_at: datetime | None, next_due: datetime | None) -> bool:
+        return checkins.claim_checkin(self.db, due, period, now, remind_at, next_due)
+
+    def skip_checkin(self, due: Due, next_due: datetime | None) -> None:
+        checkins.skip_checkin(self.db, due, next_due)
+
+    def unclaim_checkin(self, user_id: int, week: str, due: datetime) -> None:
+        checkins.unclaim_checkin(self.db, user_id, week, due)
+
+    def due_reminders(self, now: datetime, platforms: tuple[str, ...],
+                      limit: int = 500) -> list[Due]:
+        return checkins.due_reminders(self.db, now, platforms, limit)
+
+    def claim_reminder(self, user_id: int, week: str, now: datetime) -> bool:
+        return checkins.claim_reminder(self.db, user_id, week, now)
+
+    def load_checkin(self, user_id: int, week: str) -> CheckinRecord | None:
+        return checkins.load_checkin(self.db, user_id, week)
+
+    def open_checkin(self, user_id: int, period: Period, now: datetime) -> None:
+        checkins.open_checkin(self.db, user_id, period, now)
+
+    def save_checkin(self, record: CheckinRecord, now: datetime) -> None:
+        checkins.save_checkin(self.db, record, now)
+
+    def history(self, user_id: int, weeks: int = 12) -> list[WeekReport]:
+        return checkins.history(self.db, user_id, weeks)
+
+    # Slack team digests
+    def set_digest(self, team: str, channel: str, timezone: str,
+                   next_due: datetime | None, set_by: str) -> None:
+        digests.set_digest(self.db, team, channel, timezone, next_due, set_by)
+
+    def stop_digest(self, team: str) -> None:
+        digests.stop_digest(self.db, team)
+
+    def set_member(self, user_id: int, shared: bool) -> None:
+        digests.set_member(self.db, user_id, shared)
+
+    def due_digests(self, now: datetime) -> list[Digest]:
+        return digests.due_digests(self.db, now)
+
+    def claim_digest(self, digest: Digest, next_due: datetime | None) -> bool:
+        return digests.claim_digest(self.db, digest, next_due)
+
+    def shared_week(self, platform: str, team: str,
+                    day: date) -> list[tuple[str, WeekReport]]:
+        return digests.shared_week(self.db, platform, team, day)
