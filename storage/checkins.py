@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from flows.schedule import Period, Schedule
 from flows.verdict import WeekReport
+from storage.users import in_transaction
 
 DONE = "done"
 LEFT = "left_"  # prefix of the step of a check-in the user left ("stop"), to resume later
@@ -81,7 +82,7 @@ def _schedule(row: dict) -> Schedule:
 def save_schedule(db: Database, user_id: int, schedule: Schedule,
                   next_due: datetime | None) -> None:
     """Store (or replace) a user's schedule and when their next check-in is due."""
-    with db.atomic():
+    with in_transaction(db):
         db["schedules"].upsert(_schedule_row(user_id, schedule, next_due), pk="user_id")
 
 
@@ -129,7 +130,7 @@ def claim_checkin(db: Database, due: Due, period: Period, now: datetime,
     Return False when that period's check-in already exists (sent before a restart, or
     opened by the user): the schedule still moves on, nothing is to be sent.
     """
-    with db.atomic():
+    with in_transaction(db):
         cursor = db.execute(
             "INSERT OR IGNORE INTO checkins (user_id, week, step, sent_at, remind_at, "
             "first_day, last_day) VALUES (?, ?, 'hours', ?, ?, ?, ?)",
@@ -142,14 +143,14 @@ def claim_checkin(db: Database, due: Due, period: Period, now: datetime,
 
 def skip_checkin(db: Database, due: Due, next_due: datetime | None) -> None:
     """Move a schedule past a check-in that is not to be sent (paused, week over)."""
-    with db.atomic():
+    with in_transaction(db):
         db.execute("UPDATE schedules SET next_due = ? WHERE user_id = ? AND next_due = ?",
                    [_iso(next_due), due.user_id, due.due.isoformat()])
 
 
 def unclaim_checkin(db: Database, user_id: int, week: str, due: datetime) -> None:
     """Undo a claim whose message could not be sent, so the next round sends it."""
-    with db.atomic():
+    with in_transaction(db):
         db.execute("DELETE FROM checkins WHERE user_id = ? AND week = ? AND step = 'hours' "
                    "AND hours IS NULL", [user_id, week])
         db.execute("UPDATE schedules SET next_due = ? WHERE user_id = ?",
@@ -173,7 +174,7 @@ def due_reminders(db: Database, now: datetime, platforms: tuple[str, ...],
 
 def claim_reminder(db: Database, user_id: int, week: str, now: datetime) -> bool:
     """Record the reminder of a check-in as sent; False if it already was."""
-    with db.atomic():
+    with in_transaction(db):
         cursor = db.execute("UPDATE checkins SET reminded_at = ? WHERE user_id = ? AND "
                             "week = ? AND reminded_at IS NULL", [_iso(now), user_id, week])
     return cursor.rowcount == 1
@@ -197,7 +198,7 @@ def load_checkin(db: Database, user_id: int, week: str) -> CheckinRecord | None:
 def open_checkin(db: Database, user_id: int, period: Period, now: datetime) -> None:
     """Open the user's check-in of `period` at its first step (an existing one goes back
     to it, its figures kept until they are given again)."""
-    with db.atomic():
+    with in_transaction(db):
         db.execute("INSERT INTO checkins (user_id, week, step, sent_at, first_day, last_day) "
                    "VALUES (?, ?, 'hours', ?, ?, ?) ON CONFLICT (user_id, week) "
                    "DO UPDATE SET step = 'hours'",
@@ -213,7 +214,7 @@ def save_checkin(db: Database, record: CheckinRecord, now: datetime) -> None:
               "results_split": dumps(record.results_split), "revenue": record.revenue}
     if record.step == DONE:  # once answered, never reminded
         values["answered_at"] = _iso(now)
-    with db.atomic():
+    with in_transaction(db):
         db["checkins"].update((record.user_id, record.week), values)
 
 

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from flows.schedule import DEFAULT_DAY, period_key
 from flows.verdict import WeekReport
 from storage.checkins import ANSWERED, week_report
+from storage.users import in_transaction
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Digest:
 def set_digest(db: Database, team: str, channel: str, timezone: str,
                next_due: datetime | None, set_by: str) -> None:
     """Post the team's weekly digest in `channel` from now on."""
-    with db.atomic():
+    with in_transaction(db):
         db["digests"].upsert({"team": team, "channel": channel, "timezone": timezone,
                               "next_due": next_due.isoformat() if next_due else None,
                               "set_by": set_by}, pk="team")
@@ -37,13 +38,13 @@ def set_digest(db: Database, team: str, channel: str, timezone: str,
 
 def stop_digest(db: Database, team: str) -> None:
     """Stop the team's digest."""
-    with db.atomic():
+    with in_transaction(db):
         db["digests"].delete_where("team = ?", [team])
 
 
 def set_member(db: Database, user_id: int, shared: bool) -> None:
     """Share (or stop sharing) a member's weekly line in their team's digest."""
-    with db.atomic():
+    with in_transaction(db):
         if shared:
             db["digest_members"].upsert({"user_id": user_id}, pk="user_id")
         else:
@@ -60,7 +61,7 @@ def due_digests(db: Database, now: datetime) -> list[Digest]:
 
 def claim_digest(db: Database, digest: Digest, next_due: datetime | None) -> bool:
     """Move a due digest to its next week; False if another round already did."""
-    with db.atomic():
+    with in_transaction(db):
         cursor = db.execute("UPDATE digests SET next_due = ? WHERE team = ? AND next_due = ?",
                             [next_due.isoformat() if next_due else None, digest.team,
                              digest.due.isoformat()])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -29,15 +30,23 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def in_transaction(db: Database):
+    """Return a context for a block of writes: the caller's transaction when there is one
+    (a message's), else a transaction of its own. No savepoint: a message fails whole."""
+    return nullcontext() if db.conn.in_transaction else db.atomic()
+
+
+# Plain SQL on the per-message path: sqlite-utils' table helpers read the schema on
+# every call (14 sqlite_master lookups per message, see PLATFORM-NOTES).
 def load_user(db: Database, platform: str, platform_user_id: str) -> UserRecord | None:
     """Return the stored user with their answers, or None if unknown."""
-    rows = list(db["users"].rows_where("platform = ? and platform_user_id = ?",
-                                       [platform, platform_user_id], limit=1))
+    rows = list(db.query("SELECT * FROM users WHERE platform = ? AND platform_user_id = ? "
+                         "LIMIT 1", [platform, platform_user_id]))
     if not rows:
         return None
     row = rows[0]
-    answers = {a["question"]: json.loads(a["value"])
-               for a in db["answers"].rows_where("user_id = ?", [row["id"]])}
+    answers = {a["question"]: json.loads(a["value"]) for a in db.query(
+        "SELECT question, value FROM answers WHERE user_id = ?", [row["id"]])}
     return UserRecord(id=row["id"], platform=row["platform"],
                       platform_user_id=row["platform_user_id"], language=row["language"],
                       language_chosen=bool(row["language_chosen"]), state=row["state"],
@@ -50,13 +59,14 @@ def create_user(db: Database, platform: str, platform_user_id: str, language: st
                 language_chosen: bool = False) -> UserRecord:
     """Store a new user and return them."""
     now = _now()
-    with db.atomic():
-        table = db["users"].insert({
-            "platform": platform, "platform_user_id": platform_user_id, "language": language,
-            "language_chosen": int(language_chosen), "created_at": now, "updated_at": now,
-        })
-    return UserRecord(id=table.last_pk, platform=platform, platform_user_id=platform_user_id,
-                      language=language, language_chosen=language_chosen)
+    with in_transaction(db):
+        cursor = db.execute(
+            "INSERT INTO users (platform, platform_user_id, language, language_chosen, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [platform, platform_user_id, language, int(language_chosen), now, now])
+    return UserRecord(id=cursor.lastrowid, platform=platform,
+                      platform_user_id=platform_user_id, language=language,
+                      language_chosen=language_chosen)
 
 
 def save_user(db: Database, user: UserRecord, previous_answers: dict[str, object]) -> None:
@@ -65,21 +75,27 @@ def save_user(db: Database, user: UserRecord, previous_answers: dict[str, object
     changed = {q: v for q, v in user.answers.items()
                if q not in previous_answers or previous_answers[q] != v}
     removed = [q for q in previous_answers if q not in user.answers]
-    with db.atomic():
-        db["users"].update(user.id, {
-            "language": user.language, "language_chosen": int(user.language_chosen),
-            "state": user.state, "editing": user.editing, "pending": user.pending,
-            "pending_value": json.dumps(user.pending_value, ensure_ascii=False)
-            if user.pending is not None and user.pending_value is not None else None,
-            "updated_at": now,
-        })
+    pending_value = json.dumps(user.pending_value, ensure_ascii=False) \
+        if user.pending is not None and user.pending_value is not None else None
+    with in_transaction(db):
+        db.execute("UPDATE users SET language = ?, language_chosen = ?, state = ?, "
+                   "editing = ?, pending = ?, pending_value = ?, updated_at = ? WHERE id = ?",
+                   [user.language, int(user.language_chosen), user.state, user.editing,
+                    user.pending, pending_value, now, user.id])
         if changed:
-            db["answers"].upsert_all(
-                [{"user_id": user.id, "question": q, "value": json.dumps(v, ensure_ascii=False),
-                  "updated_at": now} for q, v in changed.items()],
-                pk=("user_id", "question"))
+            upsert_answers(db, user.id, changed, now)
         for question in removed:
-            db["answers"].delete((user.id, question))
+            db.execute("DELETE FROM answers WHERE user_id = ? AND question = ?",
+                       [user.id, question])
+
+
+def upsert_answers(db: Database, user_id: int, answers: dict[str, object], now: str) -> None:
+    """Store (or replace) some of a user's answers."""
+    db.conn.executemany(
+        "INSERT INTO answers (user_id, question, value, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (user_id, question) DO UPDATE SET value = excluded.value, "
+        "updated_at = excluded.updated_at",
+        [(user_id, q, json.dumps(v, ensure_ascii=False), now) for q, v in answers.items()])
 
 
 def delete_user(db: Database, user_id: int) -> None:
@@ -103,7 +119,7 @@ def export_user(db: Database, user_id: int) -> dict[str, object]:
 
 def record_update(db: Database, platform: str, update_id: object) -> bool:
     """Record a platform update as processed; False if it already was."""
-    with db.atomic():
+    with in_transaction(db):
         cursor = db.execute(
             "INSERT OR IGNORE INTO processed_updates (platform, update_id, processed_at) "
             "VALUES (?, ?, ?)", [platform, str(update_id), _now()])

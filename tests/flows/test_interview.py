@@ -319,7 +319,7 @@ def test_a_failed_save_leaves_the_old_state_and_answers(coach, monkeypatch):
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
-    monkeypatch.setattr(type(coach.store.db["answers"]), "upsert_all", broken)
+    monkeypatch.setattr(storage.users, "upsert_answers", broken)  # after the users row
     with pytest.raises(RuntimeError):
         say(coach, "Restaurants")
     user = stored(coach)

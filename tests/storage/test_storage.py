@@ -55,7 +55,7 @@ def test_a_failing_save_writes_nothing(fresh_db, monkeypatch):
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
-    monkeypatch.setattr(type(fresh_db["answers"]), "upsert_all", broken)
+    monkeypatch.setattr(storage.users, "upsert_answers", broken)  # after the users row
     with pytest.raises(OSError):
         storage.save_user(fresh_db, user, {})
     loaded = storage.load_user(fresh_db, "test", "u")
