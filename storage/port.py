@@ -30,6 +30,11 @@ class Store(Protocol):
     def ping(self) -> bool:
         """Tell whether the database answers (for /healthz)."""
 
+    def claim_leadership(self, role: str) -> bool:
+        """Tell whether this process holds `role` ("scheduler", "telegram-polling"),
+        taking it if it is free. Held until the process ends (its connection closes),
+        so another worker takes over within one round of its own. Never blocks."""
+
     # users and their answers
     def load_user(self, platform: str, platform_user_id: str) -> UserRecord | None: ...
     def create_user(self, platform: str, platform_user_id: str, language: str,

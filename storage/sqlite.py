@@ -33,6 +33,10 @@ class SqliteStore:
         """Tell whether the database answers."""
         return self.db.execute("SELECT 1").fetchone() == (1,)
 
+    def claim_leadership(self, role: str) -> bool:
+        """One process per SQLite file: it leads every role."""
+        return True
+
     # users and their answers
     def load_user(self, platform: str, platform_user_id: str) -> UserRecord | None:
         return users.load_user(self.db, platform, platform_user_id)
