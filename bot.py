@@ -22,6 +22,7 @@ from dotenv import load_dotenv
 
 from bot.config import ConfigError, Settings, forget_credentials, load_settings
 from bot.console import CHART, run_console
+from bot import web
 from bot.scheduler import Scheduler
 from flows.coach import Coach
 from storage import open_store
@@ -48,12 +49,15 @@ def choose_platforms(settings: Settings, named: str | None) -> list[str]:
                           "is not set.")
     platforms = [named] if named else [p for p, on in (("telegram", settings.has_telegram),
                                                         ("slack", settings.has_slack)) if on]
-    if ("telegram" in platforms and "slack" in platforms and settings.telegram_webhook_url
-            and not settings.slack_app_token):
-        raise ConfigError("TELEGRAM_WEBHOOK_URL and Slack's HTTP mode would both listen on "
-                          "PORT: set SLACK_APP_TOKEN (Socket Mode) or leave "
-                          "TELEGRAM_WEBHOOK_URL empty (long polling).")
     return platforms or ["console"]
+
+
+def needs_http(settings: Settings, platforms: list[str]) -> bool:
+    """Tell whether to listen on PORT: for Slack's HTTP mode, the Telegram webhook, or
+    /healthz alone when PORT is set (containers, load balancers)."""
+    slack_http = "slack" in platforms and not settings.slack_app_token
+    webhook = "telegram" in platforms and bool(settings.telegram_webhook_url)
+    return slack_http or webhook or settings.port_given
 
 
 async def serve(settings: Settings, coach: Coach, platforms: list[str]) -> None:
@@ -64,13 +68,22 @@ async def serve(settings: Settings, coach: Coach, platforms: list[str]) -> None:
         loop.add_signal_handler(sig, stop.set)
     senders = {}
     async with AsyncExitStack() as stack:
+        slack_app = routes = None
+        if "slack" in platforms:
+            from bot import slack
+            adapter = slack.SlackAdapter(coach)
+            slack_app = slack.build_app(settings, coach, adapter)
+            routes = slack.slack_routes(settings, slack_app)
+        http = web.new_app(coach.store, routes)  # /healthz, then each platform's routes
         if "telegram" in platforms:
             from bot import telegram
             senders["telegram"] = await stack.enter_async_context(
-                telegram.running(settings, coach))
-        if "slack" in platforms:
-            from bot import slack
-            senders["slack"] = await stack.enter_async_context(slack.running(settings, coach))
+                telegram.running(settings, coach, http))
+        if slack_app is not None:
+            senders["slack"] = await stack.enter_async_context(
+                slack.running(settings, coach, slack_app, adapter))
+        if needs_http(settings, platforms):
+            await stack.enter_async_context(web.listening(http, "0.0.0.0", settings.port))
         nudges = asyncio.create_task(Scheduler(coach, senders).run())
         await stop.wait()
         logger.info("stopping")
@@ -98,7 +111,11 @@ def main(argv: list[str]) -> int:
         run_console(coach, getpass.getuser(),
                     chart=Path(settings.database).resolve().parent / CHART)
     else:
-        asyncio.run(serve(settings, coach, platforms))
+        try:
+            asyncio.run(serve(settings, coach, platforms))
+        except ConfigError as error:  # found at start: another worker polls Telegram
+            print(f"Configuration error: {error}", file=sys.stderr)
+            return 2
     return 0
 
 

@@ -35,6 +35,7 @@ class Settings:
     slack_client_secret: str | None = None
     slack_state_secret: str | None = None
     port: int = 3000
+    port_given: bool = False  # PORT set: serve /healthz even when no platform needs HTTP
 
     def __repr__(self) -> str:
         return (f"Settings(database={self.database!r}, language={self.language!r}, "
@@ -88,7 +89,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         slack_app_token=get("SLACK_APP_TOKEN"),
         slack_api_url=get("SLACK_API_URL", "https://slack.com/api/"),
         slack_client_id=slack_oauth[0], slack_client_secret=slack_oauth[1],
-        slack_state_secret=slack_oauth[2], port=int(port),
+        slack_state_secret=slack_oauth[2], port=int(port), port_given=bool(get("PORT")),
     )
     if not settings.slack_api_url.endswith("/"):
         raise ConfigError("SLACK_API_URL must end with a slash, like https://slack.com/api/")

@@ -52,6 +52,8 @@ class Scheduler:
     async def tick(self, only: tuple[str, str] | None = None) -> int:
         """Send what is due now (for one user if `only`); return how many were sent."""
         now, sent, platforms = self.clock(), 0, tuple(self.senders)
+        if not self.coach.store.claim_leadership("scheduler"):
+            return 0  # another worker leads the nudges: one rate limiter for the sends
         for due in self.coach.store.due_checkins(now, platforms):
             if only in (None, (due.platform, due.platform_user_id)):
                 sent += await self._checkin(due, now)

@@ -449,40 +449,30 @@ def build_app(settings: Settings, coach: Coach,
     return app
 
 
-@asynccontextmanager
-async def running(settings: Settings, coach: Coach) -> AsyncIterator[Sender]:
-    """Run the Slack app for the duration of the block (Socket Mode or HTTP on PORT);
-    yield what sends a nudge to a member."""
-    adapter = SlackAdapter(coach)
-    app = build_app(settings, coach, adapter)
+def slack_routes(settings: Settings, app: AsyncApp) -> web.Application | None:
+    """Return bolt's aiohttp application (POST /slack/events, and the OAuth install and
+    redirect pages when configured) to serve on PORT, or None in Socket Mode."""
+    if settings.slack_app_token:
+        return None
+    return app.web_app(path=EVENTS_PATH, port=settings.port)
 
+
+@asynccontextmanager
+async def running(settings: Settings, coach: Coach, app: AsyncApp,
+                  adapter: SlackAdapter) -> AsyncIterator[Sender]:
+    """Run the Slack app for the duration of the block (its HTTP routes are served by the
+    caller, on PORT; Socket Mode connects here); yield what sends a nudge to a member."""
     async def send(key: str, replies: list[Reply]) -> None:
         await adapter.deliver(app, key, replies)
     digesting = asyncio.create_task(digest_loop(adapter, app))
-    try:
-        async with _serving(settings, app):
-            yield send
-    finally:
-        digesting.cancel()
-
-
-@asynccontextmanager
-async def _serving(settings: Settings, app: AsyncApp) -> AsyncIterator[None]:
-    """Receive Slack's requests: Socket Mode with an app token, else HTTP on PORT."""
+    handler = None
     if settings.slack_app_token:
         handler = AsyncSocketModeHandler(app, settings.slack_app_token)
         await handler.connect_async()
         logger.info("slack: socket mode connected")
-        try:
-            yield
-        finally:
-            await handler.close_async()
-        return
-    runner = web.AppRunner(app.web_app(path=EVENTS_PATH, port=settings.port))
-    await runner.setup()
-    await web.TCPSite(runner, "0.0.0.0", settings.port).start()
-    logger.info("slack: listening on port %s at %s", settings.port, EVENTS_PATH)
     try:
-        yield
+        yield send
     finally:
-        await runner.cleanup()
+        digesting.cancel()
+        if handler is not None:
+            await handler.close_async()

@@ -9,12 +9,14 @@ users' concurrently.
 
 from __future__ import annotations
 
+import hmac
 import html
 import logging
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from urllib.parse import urlparse
 
+from aiohttp import web
 from telegram import (Bot, BotCommand, BotCommandScopeDefault, InlineKeyboardButton,
                       InlineKeyboardMarkup, InputFile, Update)
 from telegram.constants import ChatType, ParseMode
@@ -22,7 +24,7 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,
                           ApplicationHandlerStop, BaseUpdateProcessor, CallbackQueryHandler,
                           ContextTypes, MessageHandler, TypeHandler, filters)
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.ordering import KeyedLocks
 from bot.scheduler import Sender
 from bot.text import split_text
@@ -212,29 +214,59 @@ def build_application(settings: Settings, coach: Coach,
     return application
 
 
+def webhook_handler(application: Application, secret: str | None):
+    """Return the handler of Telegram's webhook calls: the secret header checked (403
+    without it), the update queued for the application, 200."""
+    async def on_update(request: web.Request) -> web.Response:
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if secret and not hmac.compare_digest(given, secret):
+            return web.Response(status=403)
+        try:
+            update = Update.de_json(await request.json(), application.bot)
+        except ValueError:
+            return web.Response(status=400)
+        await application.update_queue.put(update)
+        return web.Response()
+    return on_update
+
+
+class PollingTaken(ConfigError):
+    """Another worker already long-polls this bot's updates."""
+
+
 @asynccontextmanager
-async def running(settings: Settings, coach: Coach) -> AsyncIterator[Sender]:
-    """Run the bot for the duration of the block (a webhook when TELEGRAM_WEBHOOK_URL is
-    set, long polling otherwise); yield what sends a nudge to a user."""
+async def running(settings: Settings, coach: Coach,
+                  web_app: web.Application | None = None) -> AsyncIterator[Sender]:
+    """Run the bot for the duration of the block (a webhook route on `web_app` when
+    TELEGRAM_WEBHOOK_URL is set, long polling otherwise); yield what sends a nudge.
+
+    Only one process may long-poll a bot token: a second one, on a shared database,
+    stops at start and says to use webhook mode."""
     adapter = TelegramAdapter(coach)
     application = build_application(settings, coach, adapter)
+    webhook = settings.telegram_webhook_url
+    if not webhook and not coach.store.claim_leadership("telegram-polling"):
+        raise PollingTaken("another worker is already long-polling this Telegram bot: "
+                           "with several workers, set TELEGRAM_WEBHOOK_URL (webhook mode)")
     async with application:
         await set_commands(application)
-        if settings.telegram_webhook_url:
-            path = urlparse(settings.telegram_webhook_url).path.lstrip("/")
-            await application.updater.start_webhook(
-                listen="0.0.0.0", port=settings.port, url_path=path,
-                webhook_url=settings.telegram_webhook_url,
-                secret_token=settings.telegram_webhook_secret, allowed_updates=UPDATES)
+        if webhook:
+            path = "/" + urlparse(webhook).path.lstrip("/")
+            web_app.router.add_post(path, webhook_handler(
+                application, settings.telegram_webhook_secret))
+            await application.bot.set_webhook(
+                url=webhook, secret_token=settings.telegram_webhook_secret,
+                allowed_updates=UPDATES)
         else:
             await application.updater.start_polling(allowed_updates=UPDATES)
         await application.start()
-        logger.info("telegram: running")
+        logger.info("telegram: running (%s)", "webhook" if webhook else "long polling")
 
         async def send(user_id: str, replies: list[Reply]) -> None:
             await adapter.send(application.bot, int(user_id), user_id, replies)
         try:
             yield send
         finally:
-            await application.updater.stop()
+            if application.updater.running:
+                await application.updater.stop()
             await application.stop()

@@ -4,12 +4,13 @@ servers, with an injected clock. The bot runs in-process here: the clock is a te
 from __future__ import annotations
 
 import asyncio
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 import storage
-from bot import slack, telegram
+from bot import slack, telegram, web
 from bot.config import load_settings
 from bot.scheduler import Scheduler
 from flows.coach import Coach
@@ -58,7 +59,18 @@ def fake_telegram():
 
 @pytest.fixture
 def coach(tmp_path, clock):
-    return Coach(storage.open_store(str(tmp_path / "coach.store.db")), "fr", "Europe/Paris", clock)
+    return Coach(storage.open_store(str(tmp_path / "coach.db")), "fr", "Europe/Paris", clock)
+
+
+@asynccontextmanager
+async def slack_serving(settings, coach):
+    """Run the Slack app as bot.py does: its routes on PORT; yield (send, (app, adapter))."""
+    adapter = slack.SlackAdapter(coach)
+    app = slack.build_app(settings, coach, adapter)
+    http = web.new_app(coach.store, slack.slack_routes(settings, app))
+    async with slack.running(settings, coach, app, adapter) as send:
+        async with web.listening(http, "127.0.0.1", settings.port):
+            yield send, (app, adapter)
 
 
 def telegram_settings(fake: FakeTelegram):
@@ -224,10 +236,10 @@ async def test_slack_checkin_in_the_dm_with_the_chart_uploaded(coach, clock, tmp
         settings = load_settings({"SLACK_BOT_TOKEN": fake.add_team("T0ACME"),
                                   "SLACK_SIGNING_SECRET": SIGNING_SECRET,
                                   "SLACK_API_URL": fake.url, "PORT": str(port),
-                                  "COACH_DATABASE": str(tmp_path / "coach.store.db")})
+                                  "COACH_DATABASE": str(tmp_path / "coach.db")})
         confirmed_user(coach, "slack", "T0ACME:U0ALICE")
         alice = SlackUser(fake, f"http://127.0.0.1:{port}/slack/events", "T0ACME", "U0ALICE")
-        async with slack.running(settings, coach) as send:
+        async with slack_serving(settings, coach) as (send, _):
             clock.now = MONDAY_NINE_PARIS
             assert await Scheduler(coach, {"slack": send}).tick() == 1
             assert "heure du point" in fake.wait_for_text(alice.dm, "heure du point")["text"]
@@ -288,9 +300,7 @@ async def test_slack_team_digest_shows_only_members_who_opted_in(coach, clock, t
         for member, hours, results in (("U0ALICE", "3", "2"), ("U0BOB", "5", "1")):
             for answer in ("point", hours, "passer", results, "0"):
                 coach.handle(Inbound("slack", f"T0ACME:{member}", text=answer))
-        adapter = slack.SlackAdapter(coach)
-        app = slack.build_app(settings, coach, adapter)
-        async with slack._serving(settings, app):
+        async with slack_serving(settings, coach) as (_, (app, adapter)):
             await asyncio.to_thread(alice.command, "digest", "C0MARKETING")
             note = await eventually(lambda: fake.responses, what="the digest answer")
             assert "<#C0MARKETING>" in note[0]["text"] and "lundi à 10:00" in note[0]["text"]
