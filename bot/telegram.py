@@ -21,8 +21,8 @@ from telegram import (Bot, BotCommand, BotCommandScopeDefault, InlineKeyboardBut
                       InlineKeyboardMarkup, InputFile, Update)
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,
-                          ApplicationHandlerStop, BaseUpdateProcessor, CallbackQueryHandler,
-                          ContextTypes, MessageHandler, TypeHandler, filters)
+                          BaseUpdateProcessor, CallbackQueryHandler, ContextTypes,
+                          MessageHandler, filters)
 
 from bot.config import ConfigError, Settings
 from bot.ordering import KeyedLocks
@@ -110,22 +110,27 @@ class TelegramAdapter:
     def language(self, user_id: str) -> str:
         return self.coach.language_of(PLATFORM, user_id)
 
-    async def skip_seen(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Stop a redelivered update: each update_id is handled once."""
-        if not self.coach.store.record_update(PLATFORM, update.update_id):
-            logger.info("update %s already processed", update.update_id)
-            raise ApplicationHandlerStop
+    def first_time(self, update: Update) -> bool:
+        """Record an update that does not reach the coach (a check mark, a group message);
+        False when it was seen before. Updates for the coach are recorded by the coach, in
+        the transaction that handles them."""
+        if self.coach.store.record_update(PLATFORM, update.update_id):
+            return True
+        logger.info("update %s already processed", update.update_id)
+        return False
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle typed text; in a group, invite the user to a private chat."""
         message, user = update.effective_message, update.effective_user
         if update.effective_chat.type != ChatType.PRIVATE:
+            if not self.first_time(update):
+                return
             link = f"https://t.me/{context.bot.username}"
             language = supported(user.language_code) or self.coach.default_language
             await message.reply_text(t(language, "private_only", link=link))
             return
         inbound = Inbound(PLATFORM, str(user.id), text=message.text,
-                          language=user.language_code)
+                          language=user.language_code, delivery=str(update.update_id))
         await self.send(context.bot, update.effective_chat.id, str(user.id),
                         self.coach.handle(inbound))
 
@@ -134,6 +139,8 @@ class TelegramAdapter:
         query, user = update.callback_query, update.effective_user
         kind, _, rest = str(query.data).partition("|")
         if kind == "t":
+            if not self.first_time(update):
+                return
             await query.answer()
             await query.edit_message_reply_markup(toggled(query.message.reply_markup,
                                                           query.data))
@@ -148,8 +155,11 @@ class TelegramAdapter:
                       for b in row if b.callback_data == query.data]
         replies = self.coach.handle(Inbound(PLATFORM, str(user.id),
                                             choice=Choice(prompt, values),
-                                            language=user.language_code))
-        if replies and replies[0].notice:
+                                            language=user.language_code,
+                                            delivery=str(update.update_id)))
+        if not replies:  # a redelivery, handled before
+            return
+        if replies[0].notice:
             await query.answer(replies[0].text, show_alert=False)
             return
         await query.answer()
@@ -207,7 +217,6 @@ def build_application(settings: Settings, coach: Coach,
         .concurrent_updates(PerUserOrder())
         .build()
     )
-    application.add_handler(TypeHandler(Update, adapter.skip_seen), group=-1)
     application.add_handler(MessageHandler(filters.TEXT, adapter.on_text))
     application.add_handler(CallbackQueryHandler(adapter.on_button))
     application.add_error_handler(adapter.on_error)
@@ -216,7 +225,7 @@ def build_application(settings: Settings, coach: Coach,
 
 def webhook_handler(application: Application, secret: str | None):
     """Return the handler of Telegram's webhook calls: the secret header checked (403
-    without it), the update queued for the application, 200."""
+    without it), the update handled (in each user's order), then 200."""
     async def on_update(request: web.Request) -> web.Response:
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
         if secret and not hmac.compare_digest(given, secret):
@@ -225,7 +234,9 @@ def webhook_handler(application: Application, secret: str | None):
             update = Update.de_json(await request.json(), application.bot)
         except ValueError:
             return web.Response(status=400)
-        await application.update_queue.put(update)
+        # handled before the answer: a worker that dies first leaves Telegram to redeliver
+        await application.update_processor.process_update(
+            update, application.process_update(update))
         return web.Response()
     return on_update
 

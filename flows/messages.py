@@ -30,6 +30,7 @@ class Inbound:
     choice: Choice | None = None
     language: str | None = None  # the platform's language hint, e.g. "fr-FR"
     timezone: str | None = None  # the platform's time zone hint (IANA), e.g. Slack's tz
+    delivery: str | None = None  # the platform's id of this delivery, to handle it once
 
 
 @dataclass(frozen=True)

@@ -299,3 +299,18 @@ def test_a_hurried_owner_ends_with_the_same_answers_as_a_careful_one(coach):
     assert comparable(stored(coach, "hurried").answers) == \
         comparable(stored(coach, "careful").answers)
     assert stored(coach, "hurried").answers["champion"] == "Julie (l'assistante)"
+
+
+def test_a_delivery_is_handled_once_and_a_failed_one_again(coach, monkeypatch):
+    from flows.messages import Inbound
+    first = Inbound("test", "u1", text="/start", delivery="41")
+    assert coach.handle(first) and coach.handle(first) == []  # redelivered: nothing
+
+    def broken(*_):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(coach.store, "save_user", broken)
+    failing = Inbound("test", "u1", text="2", delivery="42")
+    with pytest.raises(RuntimeError):
+        coach.handle(failing)
+    monkeypatch.undo()
+    assert coach.handle(failing)[-1].prompt == "target"  # its redelivery is handled
