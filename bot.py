@@ -25,7 +25,7 @@ from bot.console import CHART, run_console
 from bot import web
 from bot.scheduler import Scheduler
 from flows.coach import Coach
-from storage import open_store
+from storage import POSTGRES_SCHEMES, open_store
 
 logger = logging.getLogger("bot")
 
@@ -50,6 +50,14 @@ def choose_platforms(settings: Settings, named: str | None) -> list[str]:
     platforms = [named] if named else [p for p, on in (("telegram", settings.has_telegram),
                                                         ("slack", settings.has_slack)) if on]
     return platforms or ["console"]
+
+
+def files_folder(settings: Settings) -> Path:
+    """Return where the terminal saves charts and PDFs: beside the SQLite file, or in
+    the current folder with a server database."""
+    if settings.database.startswith(POSTGRES_SCHEMES):
+        return Path.cwd()
+    return Path(settings.database).resolve().parent
 
 
 def needs_http(settings: Settings, platforms: list[str]) -> bool:
@@ -106,16 +114,18 @@ def main(argv: list[str]) -> int:
     for name in ("httpx", "slack_sdk"):  # their lines can carry tokens and user text
         logging.getLogger(name).setLevel(logging.WARNING)
     logging.getLogger("transitions").setLevel(logging.WARNING)  # a line per callback
-    coach = Coach(open_store(settings.database), settings.language, settings.timezone)
-    if platforms == ["console"]:
-        run_console(coach, getpass.getuser(),
-                    chart=Path(settings.database).resolve().parent / CHART)
-    else:
-        try:
+    store = open_store(settings.database)
+    coach = Coach(store, settings.language, settings.timezone)
+    try:
+        if platforms == ["console"]:
+            run_console(coach, getpass.getuser(), chart=files_folder(settings) / CHART)
+        else:
             asyncio.run(serve(settings, coach, platforms))
-        except ConfigError as error:  # found at start: another worker polls Telegram
-            print(f"Configuration error: {error}", file=sys.stderr)
-            return 2
+    except ConfigError as error:  # found at start: another worker polls Telegram
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()  # hands the roles this worker led to another at once
     return 0
 
 

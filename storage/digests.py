@@ -76,8 +76,8 @@ def shared_week(db: Database, platform: str, team: str,
     members = db.query(
         "SELECT u.id, u.platform_user_id, s.weekday FROM digest_members m "
         "JOIN users u ON u.id = m.user_id LEFT JOIN schedules s ON s.user_id = u.id "
-        "WHERE u.platform = ? AND u.platform_user_id LIKE ? ORDER BY u.platform_user_id",
-        [platform, f"{team}:%"])
+        "WHERE u.platform = ? AND substr(u.platform_user_id, 1, length(?)) = ? "
+        "ORDER BY u.platform_user_id", [platform, f"{team}:", f"{team}:"])  # the exact prefix
     shared = []
     for member in members:
         weekday = DEFAULT_DAY if member["weekday"] is None else member["weekday"]

@@ -25,7 +25,11 @@ class Store(Protocol):
 
     def transaction(self, key: str | None = None) -> AbstractContextManager[None]:
         """Run a block in one transaction; with `key` ("telegram:42"), hold that user's
-        lock for it. Blocks nest (savepoints)."""
+        lock for it. Blocks nest. A database error inside aborts the whole block on
+        PostgreSQL: never catch one and carry on inside it."""
+
+    def close(self) -> None:
+        """Release the connections (and with them any role this process leads)."""
 
     def ping(self) -> bool:
         """Tell whether the database answers (for /healthz)."""

@@ -33,6 +33,10 @@ class SqliteStore:
         """Tell whether the database answers."""
         return self.db.execute("SELECT 1").fetchone() == (1,)
 
+    def close(self) -> None:
+        """Close the database file."""
+        self.db.close()
+
     def claim_leadership(self, role: str) -> bool:
         """One process per SQLite file: it leads every role."""
         return True

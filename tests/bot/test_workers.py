@@ -9,7 +9,10 @@ from bot.config import load_settings
 from bot.scheduler import Scheduler
 from flows.coach import Coach
 from tests.bot.fake_telegram import TOKEN, FakeTelegram
-from tests.bot.test_nudges import MONDAY_NINE_PARIS, clock, coach, confirmed_user  # noqa: F401
+from tests.bot import test_nudges
+from tests.bot.test_nudges import MONDAY_NINE_PARIS, confirmed_user
+
+clock, coach = test_nudges.clock, test_nudges.coach  # the same fixtures
 
 
 class Follower:

@@ -1,19 +1,19 @@
 """The weekly check-in conversation, the report and the settings, on an injected clock."""
 
+import json
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-import storage
 from flows import checkin
 from flows.coach import Coach
 from flows.i18n import money
 from flows.schedule import period_at
 from flows.verdict import WeekReport, judge
 from flows.render import PLAN_CONFIRM, PLAN_PROMPT
-from storage import checkins
 from tests.clock import Clock
 from tests.flows.build_messages import FULL_INTERVIEW, PLATFORM, press, text
+from tests.pg import count_rows
 
 UTC = timezone.utc
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -163,9 +163,13 @@ def test_export_and_delete_include_the_checkins(coach):
     say(coach, "0", "0", "0")
     [exported, *_] = coach.handle(text("export"))
     assert b'"checkins"' in exported.document.content and b"2026-11-15" in exported.document.content
+    data = json.loads(exported.document.content)
+    uid, weeks = data["user"]["id"], [c["week"] for c in data["checkins"]]
     coach.handle(text("supprimer"))
     coach.handle(text("oui"))
-    assert coach.store.db["checkins"].count == 0 and coach.store.db["schedules"].count == 0
+    assert weeks and all(coach.store.load_checkin(uid, week) is None for week in weeks)
+    assert coach.store.load_schedule(uid) is None
+    assert count_rows(coach.store, "checkins") == 0 and count_rows(coach.store, "schedules") == 0
 
 
 def test_figures_typed_in_a_hurry_are_understood_and_said_back(coach):

@@ -3,7 +3,6 @@ the details on demand, and no full plan again unless asked."""
 
 import pytest
 
-import storage
 from flows.coach import Coach
 from flows.i18n import money
 from tests.flows.build_messages import FULL_INTERVIEW, PLATFORM, press, text

@@ -1,4 +1,5 @@
-"""Check-in storage: a claim is taken once, with the schedule moved in the same step."""
+"""Check-in storage: a claim is taken once, with the schedule moved in the same step (on
+both stores, but for the SQLite migration of old check-ins)."""
 
 from datetime import date, datetime, timedelta, timezone
 
@@ -13,77 +14,76 @@ KEY = "2026-11-22"
 PERIOD = Period("2026-11-22", date(2026, 11, 16), date(2026, 11, 22))
 
 
-def scheduled_user(db, due=NOW):
-    user = storage.create_user(db, "telegram", "42", "fr")
-    checkins.save_schedule(db, user.id, Schedule(), due)
+def scheduled_user(store, due=NOW):
+    user = store.create_user("telegram", "42", "fr")
+    store.save_schedule(user.id, Schedule(), due)
     return user.id
 
 
-def test_a_checkin_is_claimed_once_and_the_schedule_moves_on(fresh_db):
-    user_id = scheduled_user(fresh_db)
-    [due] = checkins.due_checkins(fresh_db, NOW, ('telegram',))
+def test_a_checkin_is_claimed_once_and_the_schedule_moves_on(store):
+    user_id = scheduled_user(store)
+    [due] = store.due_checkins(NOW, ('telegram',))
     later = NOW + timedelta(days=7)
-    assert checkins.claim_checkin(fresh_db, due, PERIOD, NOW, NOW + timedelta(days=1),
-                                  later)
-    assert checkins.due_checkins(fresh_db, NOW, ('telegram',)) == []
-    assert checkins.load_schedule(fresh_db, user_id)[1] == later
-    assert not checkins.claim_checkin(fresh_db, due, PERIOD, NOW, None, later)
+    assert store.claim_checkin(due, PERIOD, NOW, NOW + timedelta(days=1), later)
+    assert store.due_checkins(NOW, ('telegram',)) == []
+    assert store.load_schedule(user_id)[1] == later
+    assert not store.claim_checkin(due, PERIOD, NOW, None, later)
 
 
-def test_an_unclaimed_checkin_is_due_again(fresh_db):
-    user_id = scheduled_user(fresh_db)
-    [due] = checkins.due_checkins(fresh_db, NOW, ('telegram',))
-    checkins.claim_checkin(fresh_db, due, PERIOD, NOW, None, NOW + timedelta(days=7))
-    checkins.unclaim_checkin(fresh_db, user_id, KEY, due.due)
-    assert [d.user_id for d in checkins.due_checkins(fresh_db, NOW, ('telegram',))] == [user_id]
-    assert checkins.load_checkin(fresh_db, user_id, KEY) is None
+def test_an_unclaimed_checkin_is_due_again(store):
+    user_id = scheduled_user(store)
+    [due] = store.due_checkins(NOW, ('telegram',))
+    store.claim_checkin(due, PERIOD, NOW, None, NOW + timedelta(days=7))
+    store.unclaim_checkin(user_id, KEY, due.due)
+    assert [d.user_id for d in store.due_checkins(NOW, ('telegram',))] == [user_id]
+    assert store.load_checkin(user_id, KEY) is None
 
 
-def test_one_reminder_for_an_unanswered_checkin(fresh_db):
-    user_id = scheduled_user(fresh_db)
-    [due] = checkins.due_checkins(fresh_db, NOW, ('telegram',))
+def test_one_reminder_for_an_unanswered_checkin(store):
+    user_id = scheduled_user(store)
+    [due] = store.due_checkins(NOW, ('telegram',))
     tomorrow = NOW + timedelta(days=1)
-    checkins.claim_checkin(fresh_db, due, PERIOD, NOW, tomorrow, NOW + timedelta(days=7))
-    assert checkins.due_reminders(fresh_db, NOW, ('telegram',)) == []
-    [reminder] = checkins.due_reminders(fresh_db, tomorrow, ('telegram',))
+    store.claim_checkin(due, PERIOD, NOW, tomorrow, NOW + timedelta(days=7))
+    assert store.due_reminders(NOW, ('telegram',)) == []
+    [reminder] = store.due_reminders(tomorrow, ('telegram',))
     assert (reminder.user_id, reminder.week) == (user_id, KEY)
-    assert checkins.claim_reminder(fresh_db, user_id, KEY, tomorrow)
-    assert not checkins.claim_reminder(fresh_db, user_id, KEY, tomorrow)
-    assert checkins.due_reminders(fresh_db, tomorrow, ('telegram',)) == []
+    assert store.claim_reminder(user_id, KEY, tomorrow)
+    assert not store.claim_reminder(user_id, KEY, tomorrow)
+    assert store.due_reminders(tomorrow, ('telegram',)) == []
 
 
-def test_a_stopped_schedule_is_never_due(fresh_db):
-    user = storage.create_user(fresh_db, "telegram", "42", "fr")
-    checkins.save_schedule(fresh_db, user.id, Schedule(stopped=True), NOW)
-    assert checkins.due_checkins(fresh_db, NOW + timedelta(days=30), ('telegram',)) == []
+def test_a_stopped_schedule_is_never_due(store):
+    user = store.create_user("telegram", "42", "fr")
+    store.save_schedule(user.id, Schedule(stopped=True), NOW)
+    assert store.due_checkins(NOW + timedelta(days=30), ('telegram',)) == []
 
 
-def test_only_the_running_platforms_are_due(fresh_db):
-    scheduled_user(fresh_db)
-    assert checkins.due_checkins(fresh_db, NOW, ("slack",)) == []
+def test_only_the_running_platforms_are_due(store):
+    scheduled_user(store)
+    assert store.due_checkins(NOW, ("slack",)) == []
 
 
-def test_a_claimed_checkin_keeps_the_seven_days_it_is_about(fresh_db):
-    user_id = scheduled_user(fresh_db)
-    [due] = checkins.due_checkins(fresh_db, NOW, ('telegram',))
-    checkins.claim_checkin(fresh_db, due, PERIOD, NOW, None, NOW + timedelta(days=7))
-    record = checkins.load_checkin(fresh_db, user_id, KEY)
+def test_a_claimed_checkin_keeps_the_seven_days_it_is_about(store):
+    user_id = scheduled_user(store)
+    [due] = store.due_checkins(NOW, ('telegram',))
+    store.claim_checkin(due, PERIOD, NOW, None, NOW + timedelta(days=7))
+    record = store.load_checkin(user_id, KEY)
     assert (record.first_day, record.last_day) == (date(2026, 11, 16), date(2026, 11, 22))
 
 
-def test_an_answered_checkin_is_never_reminded(fresh_db):
-    user_id = scheduled_user(fresh_db)
-    [due] = checkins.due_checkins(fresh_db, NOW, ('telegram',))
+def test_an_answered_checkin_is_never_reminded(store):
+    user_id = scheduled_user(store)
+    [due] = store.due_checkins(NOW, ('telegram',))
     tomorrow = NOW + timedelta(days=1)
-    checkins.claim_checkin(fresh_db, due, PERIOD, NOW, tomorrow, NOW + timedelta(days=7))
-    record = checkins.load_checkin(fresh_db, user_id, KEY)
+    store.claim_checkin(due, PERIOD, NOW, tomorrow, NOW + timedelta(days=7))
+    record = store.load_checkin(user_id, KEY)
     done = checkins.CheckinRecord(user_id, KEY, checkins.DONE, 3, None, 1, None, None)
-    checkins.save_checkin(fresh_db, done, NOW)
-    checkins.save_checkin(fresh_db, checkins.CheckinRecord(user_id, KEY, checkins.REPLACE, 3,
-                                                           None, 1), NOW)
+    store.save_checkin(done, NOW)
+    store.save_checkin(checkins.CheckinRecord(user_id, KEY, checkins.REPLACE, 3, None, 1),
+                       NOW)
     assert record.step == "hours"
-    assert checkins.due_reminders(fresh_db, tomorrow, ('telegram',)) == []
-    [week] = checkins.history(fresh_db, user_id)  # asked to replace: the figures still count
+    assert store.due_reminders(tomorrow, ('telegram',)) == []
+    [week] = store.history(user_id)  # asked to replace: the figures still count
     assert (week.hours, week.results, week.last_day) == (3, 1, date(2026, 11, 22))
 
 

@@ -1,9 +1,11 @@
-"""Storage: migrations, WAL mode, atomic saves and data rights."""
+"""Storage: migrations, WAL mode, atomic saves and data rights (users on both stores;
+migrations, WAL and a save broken half-way on SQLite)."""
 
 import pytest
 
 import storage
 from storage.db import MIGRATIONS
+from tests.pg import count_rows
 
 
 def test_migrations_are_applied_once(tmp_path):
@@ -23,30 +25,30 @@ def test_file_database_uses_wal(tmp_path):
     assert db.journal_mode == "wal"
 
 
-def test_users_are_unique_per_platform_and_id(fresh_db):
-    storage.create_user(fresh_db, "telegram", "42", "fr")
-    storage.create_user(fresh_db, "slack", "42", "en")
-    assert storage.load_user(fresh_db, "slack", "42").language == "en"
+def test_users_are_unique_per_platform_and_id(store):
+    store.create_user("telegram", "42", "fr")
+    store.create_user("slack", "42", "en")
+    assert store.load_user("slack", "42").language == "en"
     with pytest.raises(Exception):
-        storage.create_user(fresh_db, "telegram", "42", "fr")
+        store.create_user("telegram", "42", "fr")
 
 
-def test_save_writes_state_and_answers_together(fresh_db):
-    user = storage.create_user(fresh_db, "test", "u", "fr")
+def test_save_writes_state_and_answers_together(store):
+    user = store.create_user("test", "u", "fr")
     user.state, user.answers = "asking_target", {"objective": {"choice": "leads"}}
-    storage.save_user(fresh_db, user, {})
-    loaded = storage.load_user(fresh_db, "test", "u")
+    store.save_user(user, {})
+    loaded = store.load_user("test", "u")
     assert loaded.state == "asking_target"
     assert loaded.answers == {"objective": {"choice": "leads"}}
 
 
-def test_save_removes_forgotten_answers(fresh_db):
-    user = storage.create_user(fresh_db, "test", "u", "fr")
+def test_save_removes_forgotten_answers(store):
+    user = store.create_user("test", "u", "fr")
     user.answers = {"target": {"text": "10"}, "hours": 3}
-    storage.save_user(fresh_db, user, {})
+    store.save_user(user, {})
     previous, user.answers = dict(user.answers), {"hours": 3}
-    storage.save_user(fresh_db, user, previous)
-    assert storage.load_user(fresh_db, "test", "u").answers == {"hours": 3}
+    store.save_user(user, previous)
+    assert store.load_user("test", "u").answers == {"hours": 3}
 
 
 def test_a_failing_save_writes_nothing(fresh_db, monkeypatch):
@@ -62,12 +64,12 @@ def test_a_failing_save_writes_nothing(fresh_db, monkeypatch):
     assert loaded.state is None and loaded.answers == {}
 
 
-def test_delete_removes_the_user_and_their_answers_only(fresh_db):
+def test_delete_removes_the_user_and_their_answers_only(store):
     for name in ("a", "b"):
-        user = storage.create_user(fresh_db, "test", name, "fr")
+        user = store.create_user("test", name, "fr")
         user.answers = {"hours": 2}
-        storage.save_user(fresh_db, user, {})
-    storage.delete_user(fresh_db, storage.load_user(fresh_db, "test", "a").id)
-    assert storage.load_user(fresh_db, "test", "a") is None
-    assert storage.load_user(fresh_db, "test", "b").answers == {"hours": 2}
-    assert fresh_db["answers"].count == 1
+        store.save_user(user, {})
+    store.delete_user(store.load_user("test", "a").id)
+    assert store.load_user("test", "a") is None
+    assert store.load_user("test", "b").answers == {"hours": 2}
+    assert count_rows(store, "answers") == 1

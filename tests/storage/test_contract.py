@@ -1,0 +1,631 @@
+"""The contract of the storage port (storage/port.py), on both stores: every test taking
+`store` runs on SQLite and on PostgreSQL (tests/conftest.py); the ones taking `pg_store`
+or `pg_url` are about what only PostgreSQL has (several workers, advisory locks)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from datetime import date, datetime, time as clock_time, timedelta, timezone
+
+import psycopg
+import pytest
+
+from flows.schedule import Period, Schedule
+from flows.verdict import WeekReport
+from storage import SqliteStore, open_database
+from storage.checkins import DONE, REPLACE, CheckinRecord, Due
+from storage.digests import Digest
+
+UTC = timezone.utc
+PARIS = timezone(timedelta(hours=1))
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+PERIOD = Period("2026-11-22", date(2026, 11, 16), date(2026, 11, 22))
+PERIODS = [Period(f"2026-11-{d:02}", date(2026, 11, d - 6), date(2026, 11, d))
+           for d in (8, 15, 22, 29)]
+
+
+def user_with_schedule(store, name="42", platform="telegram", due=NOW, **schedule):
+    user = store.create_user(platform, name, "fr")
+    store.save_schedule(user.id, Schedule(**schedule), due)
+    return user.id
+
+
+def answered(store, user_id, period, hours=3.0, results=1.0, step=DONE, **figures):
+    due = Due(user_id, "telegram", "x", Schedule(), NOW)
+    store.open_checkin(user_id, period, NOW)
+    store.save_checkin(CheckinRecord(user_id, period.key, step, hours, figures.get(
+        "hours_split"), results, figures.get("results_split"), figures.get("revenue")),
+        NOW)
+    return due
+
+
+@pytest.fixture
+def pg_store(pg_url):
+    from storage.postgres import open_postgres
+    opened = open_postgres(pg_url, min_size=1, max_size=4)
+    yield opened
+    opened.close()
+
+
+# users and their answers
+def test_a_user_is_created_loaded_and_saved_with_their_answers(store):
+    created = store.create_user("telegram", "42", "fr", language_chosen=True)
+    assert created.id and created.answers == {} and created.language_chosen
+    user = store.load_user("telegram", "42")
+    assert (user.id, user.language, user.language_chosen, user.state) == (
+        created.id, "fr", True, None)
+    assert store.load_user("slack", "42") is None
+    answers = {"objective": {"choice": "leads", "text": "Des clients à Besançon"},
+               "networks": ["instagram", "facebook"], "hours": 2.5, "budget": 0,
+               "champion": None, "customer": "Les cafés"}
+    user.state, user.editing, user.answers = "asking_target", "hours", dict(answers)
+    user.pending, user.pending_value = "did_you_mean", {"text": "retour", "score": 0.9}
+    store.save_user(user, {})
+    loaded = store.load_user("telegram", "42")
+    assert loaded == user and loaded.answers == answers
+    assert isinstance(loaded.answers["hours"], float) and loaded.answers["budget"] == 0
+
+
+def test_a_pending_value_is_kept_only_with_its_question(store):
+    user = store.create_user("telegram", "42", "fr")
+    user.pending, user.pending_value = None, {"text": "retour"}
+    store.save_user(user, {})
+    assert store.load_user("telegram", "42").pending_value is None
+
+
+def test_only_changed_answers_are_written_and_forgotten_ones_removed(store):
+    user = store.create_user("slack", "T1:U1", "en")
+    user.answers = {"target": {"text": "10"}, "hours": 3, "budget": 50}
+    store.save_user(user, {})
+    previous = dict(user.answers)
+    user.answers = {"hours": 4, "budget": 50}
+    store.save_user(user, previous)
+    assert store.load_user("slack", "T1:U1").answers == {"hours": 4, "budget": 50}
+
+
+def test_a_user_is_unique_per_platform_and_id(store):
+    store.create_user("telegram", "42", "fr")
+    store.create_user("slack", "42", "en")
+    with pytest.raises(Exception):
+        store.create_user("telegram", "42", "fr")
+    assert store.load_user("telegram", "42").language == "fr"
+
+
+def test_delete_removes_everything_about_the_user_and_nothing_else(store):
+    gone, kept = (user_with_schedule(store, name) for name in ("a", "b"))
+    for user_id in (gone, kept):
+        user = store.load_user("telegram", "a" if user_id == gone else "b")
+        user.answers = {"hours": 2}
+        store.save_user(user, {})
+        answered(store, user_id, PERIOD)
+        store.set_member(user_id, True)
+    store.delete_user(gone)
+    assert store.load_user("telegram", "a") is None
+    assert store.load_schedule(gone) is None and store.load_checkin(gone, PERIOD.key) is None
+    assert store.history(gone) == []
+    assert store.load_user("telegram", "b").answers == {"hours": 2}
+    assert store.load_schedule(kept) is not None and len(store.history(kept)) == 1
+    with pytest.raises(Exception):
+        store.export_user(gone)
+
+
+def test_an_update_is_recorded_once(store):
+    assert store.record_update("telegram", 1001)
+    assert not store.record_update("telegram", 1001)
+    assert not store.record_update("telegram", "1001")  # the same id, as text
+    assert store.record_update("slack", 1001)
+    assert store.record_update("telegram", 1002)
+
+
+# export
+def populated(store):
+    """A user with answers, a pending question, a schedule and two check-ins."""
+    user_id = user_with_schedule(store, due=datetime(2026, 11, 30, 9, 0, tzinfo=PARIS),
+                                 weekday=4, at=clock_time(18, 30), days_off=frozenset({6, 5}),
+                                 paused_until=date(2026, 12, 24), timezone="Europe/Paris")
+    user = store.load_user("telegram", "42")
+    user.answers = {"customer": "Les cafés", "objective": {"choice": "leads"}, "hours": 2}
+    user.state, user.pending, user.pending_value = "asking_target", "yes", {"text": "é"}
+    store.save_user(user, {})
+    store.claim_checkin(Due(user_id, "telegram", "42", Schedule(), NOW), PERIODS[2], NOW,
+                        NOW + timedelta(days=1), None)
+    answered(store, user_id, PERIODS[1], 2.5, 1, hours_split={"instagram": 2, "google": 0.5},
+             results_split={"instagram": 1}, revenue=400.0)
+    return user_id
+
+
+INSTANTS = {"created_at", "updated_at", "next_due", "sent_at", "remind_at", "reminded_at",
+            "answered_at", "processed_at"}
+JSON_TEXT = {"pending_value", "days_off", "hours_split", "results_split"}
+
+
+def normalised(value, key=None):
+    """An export with its instants as datetimes and its JSON texts decoded, to compare the
+    two stores' exports (same shapes, same values) whatever the offsets and key orders."""
+    if isinstance(value, dict):
+        return {k: normalised(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normalised(v) for v in value]
+    if key in INSTANTS and value is not None:
+        assert isinstance(value, str)
+        instant = datetime.fromisoformat(value)
+        assert instant.tzinfo is not None
+        if key in ("created_at", "updated_at"):  # when the test ran
+            assert abs(datetime.now(UTC) - instant) < timedelta(minutes=5)
+            return "now"
+        return instant
+    if key in JSON_TEXT and value is not None:
+        assert isinstance(value, str)
+        return ("json", json.loads(value))
+    return value
+
+
+def test_the_export_has_the_same_shapes_and_values_on_both_stores(store):
+    user_id = populated(store)
+    export = store.export_user(user_id)
+    json.dumps(export, ensure_ascii=False)  # ready for JSON as it is
+    reference = SqliteStore(open_database(None))
+    expected = reference.export_user(populated(reference))
+    assert normalised(export) == normalised(expected)
+    assert list(export["user"]) == list(expected["user"])
+    assert list(export["schedule"]) == list(expected["schedule"])
+    assert [list(c) for c in export["checkins"]] == [list(c) for c in expected["checkins"]]
+    assert export["schedule"]["local_time"] == "18:30" and export["schedule"]["stopped"] == 0
+    assert json.loads(export["schedule"]["days_off"]) == [5, 6]
+    assert export["user"]["language_chosen"] == 0
+    assert export["answers"]["objective"]["value"] == {"choice": "leads"}
+    assert [c["week"] for c in export["checkins"]] == [PERIODS[1].key, PERIODS[2].key]
+    assert export["checkins"][1]["first_day"] == "2026-11-16"
+
+
+# schedules and check-ins
+def test_a_schedule_is_saved_replaced_and_loaded_with_aware_instants(store):
+    user_id = store.create_user("telegram", "42", "fr").id
+    assert store.load_schedule(user_id) is None
+    schedule = Schedule(weekday=2, at=clock_time(7, 45), timezone="America/Montreal",
+                        days_off=frozenset({0, 6}), paused_until=date(2026, 12, 1))
+    due = datetime(2026, 11, 25, 7, 45, tzinfo=timezone(timedelta(hours=-5)))
+    store.save_schedule(user_id, schedule, due)
+    loaded, next_due = store.load_schedule(user_id)
+    assert loaded == schedule and next_due == due and next_due.utcoffset() is not None
+    store.save_schedule(user_id, Schedule(stopped=True), None)
+    assert store.load_schedule(user_id) == (Schedule(stopped=True), None)
+
+
+def test_due_checkins_are_the_running_schedules_due_oldest_first(store):
+    late = user_with_schedule(store, "late", due=NOW - timedelta(hours=1))
+    early = user_with_schedule(store, "early", due=NOW - timedelta(days=1))
+    user_with_schedule(store, "later", due=NOW + timedelta(minutes=1))
+    user_with_schedule(store, "stopped", due=NOW - timedelta(days=2), stopped=True)
+    user_with_schedule(store, "none", due=None)
+    user_with_schedule(store, "slack", platform="slack", due=NOW - timedelta(days=3))
+    dues = store.due_checkins(NOW, ("telegram",))
+    assert [d.user_id for d in dues] == [early, late]
+    assert dues[0].due == NOW - timedelta(days=1) and dues[0].platform_user_id == "early"
+    assert dues[0].schedule == Schedule() and dues[0].week is None
+    assert [d.user_id for d in store.due_checkins(NOW, ("telegram",), limit=1)] == [early]
+    assert len(store.due_checkins(NOW, ("telegram", "slack"))) == 3
+    assert store.due_checkins(NOW, ()) == []
+
+
+def test_a_checkin_is_claimed_once_per_user_and_period(store):
+    first, second = user_with_schedule(store, "a"), user_with_schedule(store, "b")
+    due_first, due_second = store.due_checkins(NOW, ("telegram",))
+    later = NOW + timedelta(days=7)
+    assert store.claim_checkin(due_first, PERIOD, NOW, NOW + timedelta(days=1), later)
+    assert store.load_schedule(first)[1] == later
+    assert not store.claim_checkin(due_first, PERIOD, NOW, None, later)
+    assert store.claim_checkin(due_second, PERIOD, NOW, None, later)  # another user
+    assert store.load_checkin(second, PERIOD.key).step == "hours"
+    assert store.claim_checkin(due_first, PERIODS[3], NOW, None, later)  # another period
+    record = store.load_checkin(first, PERIOD.key)
+    assert record == CheckinRecord(first, PERIOD.key, "hours", first_day=PERIOD.first,
+                                   last_day=PERIOD.last)
+    assert record.open and not record.answered
+
+
+def test_a_claim_moves_only_the_schedule_still_due_then(store):
+    user_id = user_with_schedule(store)
+    [due] = store.due_checkins(NOW, ("telegram",))
+    moved = NOW + timedelta(days=2)
+    store.save_schedule(user_id, Schedule(), moved)  # the user changed it meanwhile
+    assert store.claim_checkin(due, PERIOD, NOW, None, NOW + timedelta(days=7))
+    assert store.load_schedule(user_id)[1] == moved
+    store.skip_checkin(due, NOW + timedelta(days=7))
+    assert store.load_schedule(user_id)[1] == moved
+    store.skip_checkin(Due(user_id, "telegram", "42", Schedule(), moved), None)
+    assert store.load_schedule(user_id)[1] is None
+
+
+def test_an_unclaimed_checkin_is_due_again_but_an_answer_is_kept(store):
+    user_id = user_with_schedule(store)
+    [due] = store.due_checkins(NOW, ("telegram",))
+    store.claim_checkin(due, PERIOD, NOW, None, NOW + timedelta(days=7))
+    store.unclaim_checkin(user_id, PERIOD.key, due.due)
+    assert store.load_checkin(user_id, PERIOD.key) is None
+    assert [d.due for d in store.due_checkins(NOW, ("telegram",))] == [NOW]
+    answered(store, user_id, PERIODS[3])
+    store.unclaim_checkin(user_id, PERIODS[3].key, due.due)
+    assert store.load_checkin(user_id, PERIODS[3].key).answered
+
+
+def test_a_reminder_is_claimed_once_and_never_for_an_answer(store):
+    user_id = user_with_schedule(store)
+    other = user_with_schedule(store, "other")
+    tomorrow = NOW + timedelta(days=1)
+    for due in store.due_checkins(NOW, ("telegram",)):
+        store.claim_checkin(due, PERIOD, NOW, tomorrow, NOW + timedelta(days=7))
+    store.save_checkin(CheckinRecord(other, PERIOD.key, DONE, 1.0, None, 0.0), NOW)
+    assert store.due_reminders(NOW, ("telegram",)) == []
+    assert store.due_reminders(tomorrow, ("slack",)) == []
+    [reminder] = store.due_reminders(tomorrow, ("telegram",))
+    assert (reminder.user_id, reminder.week, reminder.due) == (user_id, PERIOD.key, tomorrow)
+    assert reminder.schedule == Schedule() and reminder.platform_user_id == "42"
+    assert store.claim_reminder(user_id, PERIOD.key, tomorrow)
+    assert not store.claim_reminder(user_id, PERIOD.key, tomorrow)
+    assert store.due_reminders(tomorrow, ("telegram",)) == []
+
+
+def test_a_checkin_opened_again_goes_back_to_its_first_step_with_its_figures(store):
+    user_id = store.create_user("telegram", "42", "fr").id
+    store.open_checkin(user_id, PERIOD, NOW)
+    assert store.load_checkin(user_id, PERIOD.key).step == "hours"
+    splits = {"instagram": 2.0, "facebook": 1.0}
+    store.save_checkin(CheckinRecord(user_id, PERIOD.key, DONE, 3.0, splits, 2.0,
+                                     {"instagram": 2.0}, 500.0), NOW)
+    store.open_checkin(user_id, PERIOD, NOW + timedelta(days=1))
+    record = store.load_checkin(user_id, PERIOD.key)
+    assert record == CheckinRecord(user_id, PERIOD.key, "hours", 3.0, splits, 2.0,
+                                   {"instagram": 2.0}, 500.0, PERIOD.first, PERIOD.last)
+    assert isinstance(record.hours, float) and isinstance(record.first_day, date)
+
+
+def test_an_empty_split_is_stored_as_none(store):
+    user_id = store.create_user("telegram", "42", "fr").id
+    store.open_checkin(user_id, PERIOD, NOW)
+    store.save_checkin(CheckinRecord(user_id, PERIOD.key, DONE, 3.0, {}, 1.0, {}), NOW)
+    record = store.load_checkin(user_id, PERIOD.key)
+    assert record.hours_split is None and record.results_split is None
+    assert store.history(user_id)[0].hours_split == {}
+
+
+def test_history_is_the_last_answered_periods_oldest_first(store):
+    user_id = store.create_user("telegram", "42", "fr").id
+    for number, period in enumerate(PERIODS):
+        answered(store, user_id, period, hours=float(number + 1), results=1.0)
+    store.open_checkin(user_id, Period("2026-12-06", date(2026, 11, 30), date(2026, 12, 6)),
+                       NOW)  # sent, not answered
+    store.open_checkin(user_id, PERIODS[0], NOW)  # asked again: its figures still count
+    store.save_checkin(CheckinRecord(user_id, PERIODS[1].key, REPLACE, 2.0, None, 1.0), NOW)
+    weeks = store.history(user_id)
+    assert [w.week for w in weeks] == [p.key for p in PERIODS]
+    assert weeks[0] == WeekReport(PERIODS[0].key, 1.0, 1.0, None, {}, {}, PERIODS[0].first,
+                                  PERIODS[0].last)
+    assert [w.hours for w in store.history(user_id, weeks=2)] == [3.0, 4.0]
+    assert store.history(store.create_user("telegram", "43", "fr").id) == []
+
+
+# Slack team digests
+def test_a_digest_is_due_claimed_once_and_stopped(store):
+    due = NOW - timedelta(minutes=1)
+    store.set_digest("T1", "C1", "Europe/Paris", due, "U1")
+    store.set_digest("T2", "C2", "UTC", NOW + timedelta(days=30), "U2")
+    store.set_digest("T3", "C3", "UTC", None, "U3")
+    [digest] = store.due_digests(NOW)
+    assert digest == Digest("T1", "C1", "Europe/Paris", due)
+    next_week = due + timedelta(days=7)
+    assert store.claim_digest(digest, next_week)
+    assert not store.claim_digest(digest, next_week)
+    assert store.due_digests(NOW) == []
+    assert store.due_digests(next_week) == [Digest("T1", "C1", "Europe/Paris", next_week)]
+    store.set_digest("T1", "C9", "UTC", due, "U4")  # moved to another channel
+    assert store.due_digests(NOW) == [Digest("T1", "C9", "UTC", due)]
+    store.stop_digest("T1")
+    assert store.due_digests(next_week) == []
+
+
+def test_the_shared_week_holds_the_members_who_share_their_answered_period(store):
+    monday, friday = date(2026, 11, 23), date(2026, 11, 27)
+    users = {}
+    for name, weekday in (("T1:U2", None), ("T1:U1", 0), ("T1:U3", 0), ("T2:U1", 0)):
+        user = store.create_user("slack", name, "fr")
+        if weekday is not None:
+            store.save_schedule(user.id, Schedule(weekday=weekday), None)
+        users[name] = user.id
+    store.create_user("telegram", "T1:U9", "fr")
+    for name in ("T1:U1", "T1:U2", "T2:U1"):
+        store.set_member(users[name], True)
+        answered(store, users[name], PERIOD, hours=2.0, results=1.0)
+    store.set_member(users["T1:U1"], True)  # twice: still once
+    answered(store, users["T1:U3"], PERIOD)  # does not share
+    shared = store.shared_week("slack", "T1", monday)
+    assert [member for member, _ in shared] == ["U1", "U2"]
+    assert shared[0][1] == WeekReport(PERIOD.key, 2.0, 1.0, None, {}, {}, PERIOD.first,
+                                      PERIOD.last)
+    assert store.shared_week("slack", "T1", friday) == []  # another period
+    store.set_member(users["T1:U1"], False)
+    assert [member for member, _ in store.shared_week("slack", "T1", monday)] == ["U2"]
+
+
+# transactions
+def test_a_failing_transaction_writes_nothing_and_raises(store):
+    user_id = user_with_schedule(store, "kept")
+    with pytest.raises(RuntimeError, match="platform down"):
+        with store.transaction("telegram:42"):
+            user = store.create_user("telegram", "42", "fr")
+            user.answers = {"hours": 2}
+            store.save_user(user, {})
+            store.save_schedule(user.id, Schedule(), NOW)
+            store.open_checkin(user.id, PERIOD, NOW)
+            assert store.record_update("telegram", 7)
+            [due] = store.due_checkins(NOW, ("telegram",), limit=1)
+            store.claim_checkin(due, PERIOD, NOW, None, None)
+            store.set_digest("T1", "C1", "UTC", NOW, "U1")
+            assert store.load_user("telegram", "42").answers == {"hours": 2}
+            raise RuntimeError("platform down")
+    assert store.load_user("telegram", "42") is None
+    assert store.record_update("telegram", 7)
+    assert store.due_digests(NOW) == [] and store.load_schedule(user_id)[1] == NOW
+    assert store.load_checkin(user_id, PERIOD.key) is None
+    assert store.ping()  # the store still works
+
+
+def test_a_transaction_commits_all_its_writes(store):
+    with store.transaction("telegram:42"):
+        user = store.create_user("telegram", "42", "fr")
+        user.answers = {"hours": 2}
+        store.save_user(user, {})
+    assert store.load_user("telegram", "42").answers == {"hours": 2}
+
+
+def test_nested_transactions_join_the_outer_one(store):
+    with pytest.raises(RuntimeError):
+        with store.transaction("telegram:1"):
+            store.create_user("telegram", "1", "fr")
+            with store.transaction("telegram:1"):
+                store.create_user("telegram", "2", "fr")
+            with store.transaction():
+                assert store.load_user("telegram", "2") is not None
+            raise RuntimeError("after the inner block")
+    assert store.load_user("telegram", "1") is None and store.load_user("telegram", "2") is None
+    with store.transaction("telegram:3"):
+        store.create_user("telegram", "3", "fr")
+        with pytest.raises(RuntimeError):
+            with store.transaction():  # a savepoint: its writes only are undone
+                store.create_user("telegram", "4", "fr")
+                raise RuntimeError("inner")
+        store.create_user("telegram", "5", "fr")
+    assert [store.load_user("telegram", n) is not None for n in "345"] == [True, False, True]
+
+
+def test_ping(store):
+    assert store.ping()
+
+
+def test_leadership_is_held_on_sqlite_by_the_one_process(fresh_db):
+    store = SqliteStore(fresh_db)
+    assert store.claim_leadership("scheduler") and store.claim_leadership("scheduler")
+
+
+# PostgreSQL: several workers on one database
+def test_a_transaction_is_one_transaction_on_one_connection(pg_store, pg_url):
+    from storage.postgres import open_postgres
+    other = open_postgres(pg_url, min_size=1, max_size=2)
+    try:
+        with pg_store.transaction("telegram:42"):
+            pg_store.create_user("telegram", "42", "fr")
+            assert pg_store.load_user("telegram", "42") is not None
+            assert other.load_user("telegram", "42") is None  # not committed yet
+        assert other.load_user("telegram", "42") is not None
+    finally:
+        other.close()
+
+
+def test_ping_is_false_when_the_database_is_gone(pg_server):
+    from storage.postgres import open_postgres
+    name = pg_server.fresh_database()
+    store = open_postgres(pg_server.url(name), min_size=1, max_size=2, ping_timeout=0.5)
+    try:
+        assert store.ping()
+        pg_server.drop_database(name)
+        assert store.ping() is False
+    finally:
+        store.close()
+
+
+def test_a_role_is_held_by_one_store_until_it_closes(pg_store, pg_url):
+    from storage.postgres import open_postgres
+    other = open_postgres(pg_url, min_size=1, max_size=2)
+    try:
+        assert pg_store.claim_leadership("scheduler")
+        assert not other.claim_leadership("scheduler")
+        assert other.claim_leadership("telegram-polling")  # another role
+        assert not pg_store.claim_leadership("telegram-polling")
+        assert pg_store.claim_leadership("scheduler")
+        pg_store.close()
+        assert other.claim_leadership("scheduler")
+    finally:
+        other.close()
+
+
+def test_a_held_role_is_checked_without_a_query_each_call(pg_store, pg_server):
+    assert pg_store.claim_leadership("scheduler")
+    pid = pg_store._leaders["scheduler"].info.backend_pid
+    query = ("SELECT query_start FROM pg_stat_activity WHERE pid = %s")
+    started = pg_server.admin.execute(query, [pid]).fetchone()
+    assert all(pg_store.claim_leadership("scheduler") for _ in range(200))
+    assert pg_server.admin.execute(query, [pid]).fetchone() == started
+
+
+def test_a_lost_connection_loses_the_role_then_it_is_tried_again(pg_store, pg_url,
+                                                                pg_server):
+    from storage.postgres import open_postgres
+    other = open_postgres(pg_url, min_size=1, max_size=2)
+    try:
+        assert pg_store.claim_leadership("scheduler")
+        pid = pg_store._leaders["scheduler"].info.backend_pid
+        pg_server.admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        deadline = time.monotonic() + 5
+        while pg_store.claim_leadership("scheduler"):
+            assert time.monotonic() < deadline, "the lost connection went unnoticed"
+            time.sleep(0.01)
+        assert other.claim_leadership("scheduler")  # free: the other worker takes it
+        assert not pg_store.claim_leadership("scheduler")
+        other.close()
+        assert pg_store.claim_leadership("scheduler")
+    finally:
+        other.close()
+
+
+def test_one_key_serialises_two_workers_read_modify_write(pg_store, pg_url):
+    from storage.postgres import open_postgres
+    other = open_postgres(pg_url, min_size=1, max_size=2)
+    user = pg_store.create_user("telegram", "42", "fr")
+    user.answers = {"count": 0}
+    pg_store.save_user(user, {})
+    errors = []
+
+    def work(store):
+        try:
+            for _ in range(50):
+                with store.transaction("telegram:42"):
+                    current = store.load_user("telegram", "42")
+                    previous = dict(current.answers)
+                    time.sleep(0.0005)  # widen the window a lost update would need
+                    current.answers["count"] += 1
+                    store.save_user(current, previous)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+    try:
+        threads = [threading.Thread(target=work, args=(s,)) for s in (pg_store, other)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert errors == []
+        assert pg_store.load_user("telegram", "42").answers["count"] == 100
+    finally:
+        other.close()
+
+
+def test_a_key_blocks_the_same_user_only_and_covers_a_first_message(pg_store):
+    inside, release = threading.Event(), threading.Event()
+    finished = {}
+
+    def hold():
+        with pg_store.transaction("telegram:1"):
+            if pg_store.load_user("telegram", "1") is None:
+                pg_store.create_user("telegram", "1", "fr")
+            inside.set()
+            release.wait(10)
+
+    def first_message(key, name):
+        with pg_store.transaction(key):
+            if pg_store.load_user("telegram", name) is None:  # a new user, once
+                pg_store.create_user("telegram", name, "fr")
+        finished[key] = time.monotonic()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert inside.wait(10)
+    same = threading.Thread(target=first_message, args=("telegram:1", "1"))
+    different = threading.Thread(target=first_message, args=("telegram:2", "2"))
+    same.start()
+    different.start()
+    different.join(10)
+    assert "telegram:2" in finished  # another user's message ran meanwhile
+    time.sleep(0.2)
+    assert "telegram:1" not in finished  # the same user's waits for the first
+    release.set()
+    holder.join(10)
+    same.join(10)
+    assert "telegram:1" in finished  # and found the user the first one created
+    assert pg_store.load_user("telegram", "1") is not None
+
+
+# PostgreSQL migrations
+def test_the_migrations_are_recorded_in_order_and_applied_once(pg_store, pg_url):
+    from storage.postgres import MIGRATIONS, open_postgres
+    open_postgres(pg_url).close()  # a second worker: nothing to apply
+    with psycopg.connect(pg_url) as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM schema_migrations "
+                                            "ORDER BY applied_at, name")]
+    assert names == [name for name, _ in MIGRATIONS] == [
+        "m001_users_and_answers", "m002_processed_updates", "m003_checkins",
+        "m004_team_digests", "m005_pending_value", "m006_checkin_periods"]
+
+
+def test_two_workers_migrating_an_empty_database_at_once_apply_each_migration_once(
+        pg_server):
+    from storage.postgres import MIGRATIONS, migrate
+    name = f"empty_{pg_server.fresh_database()}"
+    pg_server.admin.execute(f"CREATE DATABASE {name}")  # from template0: no tables
+    applied, errors = [], []
+
+    def worker():
+        try:
+            with psycopg.connect(pg_server.url(name), autocommit=True) as conn:
+                applied.append(migrate(conn))
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+    try:
+        threads = [threading.Thread(target=worker) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert errors == []
+        assert sorted(applied, key=len) == [[], [], [name for name, _ in MIGRATIONS]]
+    finally:
+        pg_server.drop_database(name)
+
+
+def test_the_schema_has_sqlites_tables_columns_keys_and_indexes(pg_store, pg_url,
+                                                                 fresh_db):
+    tables = ["users", "answers", "processed_updates", "schedules", "checkins", "digests",
+              "digest_members"]
+    with psycopg.connect(pg_url) as conn:
+        for table in tables:
+            columns = [r[0] for r in conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                "ORDER BY ordinal_position", [table])]
+            assert columns == [c.name for c in fresh_db[table].columns], table
+            keys = [r[0] for r in conn.execute(
+                "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = "
+                "i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = %s::regclass "
+                "AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)", [table])]
+            assert keys == fresh_db[table].pks, table
+            indexes = {r[0]: r[1] for r in conn.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND "
+                "indexname LIKE 'idx_%%'", [table])}
+            for index in fresh_db[table].indexes:
+                if index.origin != "c":  # SQLite's own, for a key: checked above
+                    continue
+                assert index.name in indexes, index.name
+                assert ("UNIQUE" in indexes[index.name]) == bool(index.unique)
+                assert f"({', '.join(index.columns)})" in indexes[index.name]
+            foreign = {(r[0], r[1]) for r in conn.execute(
+                "SELECT kcu.column_name, ccu.table_name FROM information_schema."
+                "table_constraints tc JOIN information_schema.key_column_usage kcu USING "
+                "(constraint_name) JOIN information_schema.constraint_column_usage ccu "
+                "USING (constraint_name) WHERE tc.table_name = %s AND tc.constraint_type = "
+                "'FOREIGN KEY'", [table])}
+            assert foreign == {(f.column, f.other_table) for f in fresh_db[table].foreign_keys}
+
+
+def test_instants_come_out_in_utc_whatever_the_servers_zone(pg_server):
+    from storage.postgres import open_postgres
+    name = pg_server.fresh_database()
+    pg_server.admin.execute(f"ALTER DATABASE {name} SET timezone = 'Asia/Tokyo'")
+    store = open_postgres(pg_server.url(name), min_size=1, max_size=2)
+    try:
+        user_id = user_with_schedule(store, due=datetime(2026, 11, 23, 9, 0, tzinfo=PARIS))
+        [due] = store.due_checkins(NOW, ("telegram",))
+        assert due.due == datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+        assert due.due.utcoffset() == timedelta(0)
+        assert store.load_schedule(user_id)[1].utcoffset() == timedelta(0)
+    finally:
+        store.close()
+        pg_server.drop_database(name)
