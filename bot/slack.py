@@ -22,7 +22,6 @@ from contextlib import asynccontextmanager
 from datetime import time as clock_time
 
 from aiohttp import web
-from slack_bolt import BoltResponse
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -184,7 +183,6 @@ class SlackAdapter:
 
     def register(self, app: AsyncApp) -> None:
         """Attach the listeners to a bolt app."""
-        app.middleware(self.skip_seen)
         app.command("/coach")(self.on_command)
         app.action(re.compile(r"^choice\|"))(self.on_choice)
         app.action("tick")(self.on_tick)
@@ -193,15 +191,6 @@ class SlackAdapter:
         app.error(self.on_error)
 
     # what Slack sends
-    async def skip_seen(self, body: dict, next) -> BoltResponse | None:
-        """Acknowledge a redelivered event (X-Slack-Retry-Num) without handling it again."""
-        event_id = body.get("event_id")
-        if event_id and not self.coach.store.record_update(PLATFORM, event_id):
-            logger.info("event %s already processed", event_id)
-            return BoltResponse(status=200, body="")
-        await next()
-        return None
-
     async def on_command(self, ack, command: dict, client: AsyncWebClient,
                          context: AsyncBoltContext, respond) -> None:
         """Handle `/coach [text]`: answer where it was typed, carry on in the DM."""
@@ -223,16 +212,19 @@ class SlackAdapter:
                               response_type="ephemeral")
             await self.send(client, channel, key, replies)
 
-    async def on_message(self, event: dict, client: AsyncWebClient,
+    async def on_message(self, event: dict, body: dict, client: AsyncWebClient,
                          context: AsyncBoltContext) -> None:
-        """Handle text typed in the app's direct messages; ignore every other message."""
+        """Handle text typed in the app's direct messages, once per event_id (a retried
+        event is recorded with its first handling, in its transaction); ignore every
+        other message."""
         if (event.get("channel_type") != "im" or event.get("subtype")
                 or event.get("bot_id") or not event.get("user")):
             return
         key = user_key(context)
         async with self._locks.hold(key):
             self._channels[key] = event["channel"]
-            replies = await self.handle(client, context, text=unescape(event.get("text", "")))
+            replies = await self.handle(client, context, text=unescape(event.get("text", "")),
+                                        delivery=body.get("event_id"))
             await self.send(client, event["channel"], key, replies)
 
     async def on_choice(self, ack, body: dict, action: dict, client: AsyncWebClient,
@@ -344,13 +336,14 @@ class SlackAdapter:
 
     # talking to the coach and to Slack
     async def handle(self, client: AsyncWebClient, context: AsyncBoltContext,
-                     text: str | None = None, choice: Choice | None = None) -> list[Reply]:
+                     text: str | None = None, choice: Choice | None = None,
+                     delivery: str | None = None) -> list[Reply]:
         """Pass one message to the coach, with the member's Slack locale and profile time
         zone as hints."""
         key = user_key(context)
         locale, zone = await self.profile(client, context.user_id, key)
         return self.coach.handle(Inbound(PLATFORM, key, text=text, choice=choice,
-                                         language=locale, timezone=zone))
+                                         language=locale, timezone=zone, delivery=delivery))
 
     async def profile(self, client: AsyncWebClient, user_id: str,
                       key: str) -> tuple[str | None, str | None]:
