@@ -141,9 +141,10 @@ def focus_networks(answers: dict) -> Advice | None:
         best = sorted(audience, key=lambda n: n not in FITTING_NETWORKS[kind_of(answers)])
         return Advice("switch_networks", {"networks": best[:1], "drop": drop}, impact=12)
     hours = answers.get("hours") or 0
+    why = "both" if absent and len(drop) > len(absent) else "absent" if absent else "hours"
     return Advice("focus_networks", {"networks": keep, "drop": drop, "absent": absent,
-                                     "hours": hours,
-                                     "capacity": network_capacity(hours)}, impact=13)
+                                     "hours": hours, "capacity": network_capacity(hours),
+                                     "variant": why}, impact=13)
 
 
 def audience_unknown(answers: dict) -> Advice | None:

@@ -27,6 +27,7 @@ from flows.business import guess_kind
 from flows.choices import parse_choices
 from flows.parsing import InvalidAnswer, Unsure
 from flows.questions import QUESTIONS
+from flows.schedule import Schedule
 from storage.checkins import CheckinRecord
 from storage.port import Store
 
@@ -418,17 +419,16 @@ class Coach:
             return [self.current(turn, t(turn.language, "plan.not_ready", n=count))]
         from flows.plan_document import PlanDocument, plan_pdf  # matplotlib: slow import
         language, answers = turn.language, turn.interview.answers
-        texts = plan.document_texts(language, answers, self._routine(turn),
-                                    self.checkins.today(self.checkins.schedule_of(
-                                        turn.user.id)[0]))
+        schedule, _ = self.checkins.schedule_of(turn.user.id)
+        texts = plan.document_texts(language, answers, self._routine(turn, schedule),
+                                    self.checkins.today(schedule))
         document = Document(f"plan-{turn.user.id}.pdf", plan_pdf(PlanDocument(**texts)),
                             "application/pdf")
         return [Reply(t(language, "plan.document.done"), document=document)]
 
-    def _routine(self, turn: Turn) -> list[str]:
+    def _routine(self, turn: Turn, schedule: Schedule) -> list[str]:
         """Return the weekly routine of the plan: the check-in, the hours, the measure."""
         language, answers = turn.language, turn.interview.answers
-        schedule, _ = self.checkins.schedule_of(turn.user.id)
         keep, _, _ = advice.networks_to_keep(answers)
         lines = [t(language, "routine.checkin", day=checkin.day_name(language,
                                                                      schedule.weekday),

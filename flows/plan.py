@@ -52,13 +52,10 @@ def _count(item: rules.Advice) -> float | None:
 
 
 def _variant(item: rules.Advice) -> str:
-    """Return the key suffix of an advice whose reason depends on its figures."""
-    if item.key != "focus_networks":
-        return ""
-    absent, drop = item.params["absent"], item.params["drop"]
-    if absent and len(drop) > len(absent):
-        return ".both"
-    return ".absent" if absent else ".hours"
+    """Return the key suffix of an advice whose reason depends on its figures (the rule
+    says which, as its "variant")."""
+    variant = item.params.get("variant")
+    return f".{variant}" if variant else ""
 
 
 def advice_text(language: str, item: rules.Advice, currency: str = "EUR") -> str:

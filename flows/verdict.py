@@ -11,12 +11,15 @@ catalogues under `verdict.<key>`, `next.<key>` and `checkin.pays.<status>`.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flows import vocabulary as words
+from flows.numbers import spell_out
+from flows.when import month_table
 from flows.advice import WEEKS_PER_YEAR, hourly_cost, results_per_year, yearly_budget
 
 RECENT_WEEKS = 4  # the verdict looks at the last four weeks
@@ -157,31 +160,31 @@ def idle_networks(history: list[WeekReport]) -> list[str]:
 
 
 # the horizon of the target
-_NUMBER_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
-                 "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "douze": 12, "dix-huit": 18,
-                 "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "eighteen": 18}
-_UNITS = {"jour": 1 / 7, "day": 1 / 7, "semaine": 1, "week": 1, "mois": 52 / 12,
-          "month": 52 / 12, "trimestre": 13, "quarter": 13, "an": 52, "annee": 52,
-          "year": 52}
-_AMOUNT = r"(\d+(?:[.,]\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
+_ARTICLES = {"un": 1, "une": 1, "a": 1, "an": 1}  # "within a year"; other number words
+_UNITS = {"jour": 1 / 7, "day": 1 / 7, "semaine": 1, "week": 1, "mois": 52 / 12,  # go
+          "month": 52 / 12, "trimestre": 13, "quarter": 13, "an": 52, "annee": 52,  # through
+          "year": 52}                                                               # text2num
+_AMOUNT = r"(\d+(?:[.,]\d+)?|un|une|an|a)"
 _UNIT = r"(jours?|days?|semaines?|weeks?|mois|months?|trimestres?|quarters?|ans|an|annees?|years?)"
 _SPAN = re.compile(r"\b(?:d'?ici|dans|sous|en|within|in|over|sur|pendant|for|next|the next)"
                    rf"\s+(?:les\s+|the\s+|next\s+)?{_AMOUNT}\s+{_UNIT}\b")
 _SPAN_AFTER = re.compile(rf"\b{_AMOUNT}\s+(?:prochains?|prochaines?)\s+{_UNIT}\b")
-_MONTHS = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
-           "octobre", "novembre", "decembre", "january", "february", "march", "april", "may",
-           "june", "july", "august", "september", "october", "november", "december")
 _BY = r"(?:d'?ici|avant|pour|en|fin|debut|a|au|by|before|until|in|end of)"
 _END = r"(?:(?:la |the )?(?:fin |end )(?:de |d'|of )?)?"
-_MONTH = re.compile(rf"\b({_BY})\s+{_END}({'|'.join(_MONTHS)})(?:\s+(20\d\d))?\b")
 _YEAR = re.compile(rf"\b({_BY})\s+{_END}(?:l'annee\s+|the year\s+)?(20\d\d)\b")
 _THIS_YEAR = re.compile(r"\b(?:cette annee|fin d'annee|fin de l'annee|this year|"
                         r"end of the year|year end|year-end)\b")
 
 
+@functools.cache
+def _month_pattern() -> re.Pattern:
+    """Return the pattern of « d'ici juin », "by the end of March": CLDR's month names."""
+    names = "|".join(sorted(map(re.escape, month_table()), key=len, reverse=True))
+    return re.compile(rf"\b({_BY})\s+{_END}({names})(?:\s+(20\d\d))?\b")
+
+
 def _amount(text: str) -> float:
-    return float(_NUMBER_WORDS.get(text) or text.replace(",", "."))
+    return float(_ARTICLES.get(text) or text.replace(",", "."))
 
 
 def _unit_weeks(unit: str) -> float:
@@ -192,7 +195,7 @@ def horizon_weeks(text: str | None, today: date | None = None) -> float | None:
     """Return in how many weeks a target is due, read from its text: « d'ici 6 mois »,
     "within 6 months", « d'ici juin », « en 2027 », "by the end of the year"; None when
     it says no horizon (or a date and there is no `today` to count from)."""
-    plain = words.normalize(text or "")
+    plain = spell_out(words.normalize(text or ""))  # « trois mois »: 3 mois
     span = _SPAN.search(plain) or _SPAN_AFTER.search(plain)
     if span:
         return _amount(span.group(1)) * _unit_weeks(span.group(2))
@@ -204,9 +207,9 @@ def horizon_weeks(text: str | None, today: date | None = None) -> float | None:
 
 def _due_date(plain: str, today: date) -> date | None:
     """Return the day a target said with a month or a year is due."""
-    month = _MONTH.search(plain)
+    month = _month_pattern().search(plain)
     if month:
-        number = _MONTHS.index(month.group(2)) % 12 + 1
+        number = month_table()[month.group(2)]
         year = int(month.group(3) or today.year)
         if not month.group(3) and number < today.month:
             year += 1
