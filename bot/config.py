@@ -118,11 +118,6 @@ def check_slack(settings: Settings) -> None:
         if not settings.slack_bot_token:
             raise ConfigError("SLACK_BOT_TOKEN is not set (Socket Mode needs it with "
                               "SLACK_APP_TOKEN)")
-    elif settings.slack_oauth and settings.database.startswith(("postgresql://",
-                                                                   "postgres://")):
-        raise ConfigError("SLACK_CLIENT_ID (OAuth install into many workspaces) keeps its "
-                          "installations in a SQLite file, not yet in PostgreSQL: with "
-                          "COACH_DATABASE on PostgreSQL, use one workspace's SLACK_BOT_TOKEN")
     elif not settings.slack_signing_secret:
         raise ConfigError("SLACK_SIGNING_SECRET is not set (HTTP mode needs it to check "
                           "that requests come from Slack; or set SLACK_APP_TOKEN for "

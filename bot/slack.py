@@ -29,7 +29,6 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (AsyncConnectionErrorRetryHandler,
                                                          AsyncRateLimitErrorRetryHandler)
-from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -432,8 +431,7 @@ def build_app(settings: Settings, coach: Coach,
         oauth = AsyncOAuthSettings(
             client_id=settings.slack_client_id, client_secret=settings.slack_client_secret,
             scopes=list(BOT_SCOPES), user_scopes=[],
-            installation_store=SQLite3InstallationStore(database=settings.database,
-                                                        client_id=settings.slack_client_id),
+            installation_store=coach.store.slack_installations(settings.slack_client_id),
             state_store=SignedStateStore(settings.slack_state_secret, coach.store))
     app = AsyncApp(name="coach", client=client, oauth_settings=oauth,
                    signing_secret=settings.slack_signing_secret or "",

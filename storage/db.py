@@ -92,6 +92,47 @@ def m006_checkin_periods(db: Database) -> None:
     db["checkins"].create_index(["user_id", "last_day"])
 
 
+
+@MIGRATIONS()
+def m008_slack_installations(db: Database) -> None:
+    """Keep the Slack OAuth installations (storage/slack_installations.py) in slack_sdk's
+    own two tables, as its SQLite store created them in this file before, plus the
+    installations' custom values."""
+    for table, sql in SLACK_TABLES.items():
+        if not db[table].exists():
+            db.execute(sql)
+        if "custom_values" not in db[table].columns_dict:
+            db[table].add_column("custom_values", str)
+    db.execute("CREATE INDEX IF NOT EXISTS slack_installations_idx ON slack_installations "
+               "(client_id, enterprise_id, team_id, user_id, installed_at)")
+    db.execute("CREATE INDEX IF NOT EXISTS slack_bots_idx ON slack_bots "
+               "(client_id, enterprise_id, team_id, installed_at)")
+
+
+# slack_sdk 3's SQLite3InstallationStore schema, so files it filled need no conversion.
+SLACK_TABLES = {
+    "slack_installations": """CREATE TABLE slack_installations (
+        id integer PRIMARY KEY AUTOINCREMENT, client_id text NOT NULL,
+        app_id text NOT NULL, enterprise_id text NOT NULL DEFAULT '',
+        enterprise_name text, enterprise_url text, team_id text NOT NULL DEFAULT '',
+        team_name text, bot_token text, bot_id text, bot_user_id text, bot_scopes text,
+        bot_refresh_token text, bot_token_expires_at datetime, user_id text NOT NULL,
+        user_token text, user_scopes text, user_refresh_token text,
+        user_token_expires_at datetime, incoming_webhook_url text,
+        incoming_webhook_channel text, incoming_webhook_channel_id text,
+        incoming_webhook_configuration_url text,
+        is_enterprise_install boolean NOT NULL DEFAULT 0, token_type text,
+        installed_at datetime NOT NULL DEFAULT current_timestamp)""",
+    "slack_bots": """CREATE TABLE slack_bots (
+        id integer PRIMARY KEY AUTOINCREMENT, client_id text NOT NULL,
+        app_id text NOT NULL, enterprise_id text NOT NULL DEFAULT '',
+        enterprise_name text, team_id text NOT NULL DEFAULT '', team_name text,
+        bot_token text NOT NULL, bot_id text NOT NULL, bot_user_id text NOT NULL,
+        bot_scopes text, bot_refresh_token text, bot_token_expires_at datetime,
+        is_enterprise_install boolean NOT NULL DEFAULT 0,
+        installed_at datetime NOT NULL DEFAULT current_timestamp)""",
+}
+
 def _sent_day(row: dict, zone: str | None) -> date | None:
     """Return the local day an old check-in was sent, else the Monday of its ISO week."""
     try:

@@ -23,9 +23,6 @@ def test_defaults_from_the_contract():
      "SLACK_APP_TOKEN"),
     ({"SLACK_APP_TOKEN": "xapp-1", "SLACK_CLIENT_ID": "1.2"}, "SLACK_CLIENT_SECRET"),
     ({"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s"}, "SLACK_STATE_SECRET"),
-    ({"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s", "SLACK_STATE_SECRET": "s",
-      "SLACK_SIGNING_SECRET": "s", "COACH_DATABASE": "postgresql://u@h/db"},
-     "SLACK_BOT_TOKEN"),
 ])
 def test_bad_settings_name_the_variable(env, name):
     with pytest.raises(ConfigError, match=name):

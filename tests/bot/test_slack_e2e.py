@@ -327,6 +327,51 @@ def test_oauth_installs_two_workspaces_that_never_share_data(fake, tmp_path):
         process.stop()
 
 
+
+def test_oauth_on_postgresql_installs_through_one_worker_and_any_worker_answers(fake, tmp_path,
+                                                                               pg_url):
+    oauth = dict(SLACK_BOT_TOKEN="", SLACK_CLIENT_ID=CLIENT_ID, SLACK_CLIENT_SECRET=CLIENT_SECRET,
+                 SLACK_STATE_SECRET="state-secret", COACH_DATABASE=pg_url)
+    workers = [SlackProcess(fake, tmp_path / f"worker{n}.db", **oauth) for n in (1, 2)]
+    fake.tokens.clear()
+    try:
+        first, second = (w.wait_listening() for w in workers)
+        # the install page from one worker, Slack's redirect to the other
+        with urllib.request.urlopen(f"http://127.0.0.1:{first.port}/slack/install",
+                                    timeout=10) as page:
+            html, cookie = page.read().decode(), page.headers["Set-Cookie"].split(";")[0]
+        state = re.search(r"state=([^&\"]+)", html).group(1)
+        fake.codes["the-code"] = TEAM
+        redirect = urllib.request.Request(
+            f"http://127.0.0.1:{second.port}/slack/oauth_redirect?code=the-code&state={state}",
+            headers={"Cookie": cookie})
+        with urllib.request.urlopen(redirect, timeout=10) as response:
+            assert response.status == 200
+        alice = SlackUser(fake, first.url, TEAM, ALICE)
+        alice.command()
+        alice.press(fake.wait_for_text(alice.dm, "objectif principal"), "Recruter")
+        fake.wait_for_text(alice.dm, "Quel résultat chiffré")
+        SlackUser(fake, second.url, TEAM, ALICE).command()
+        fake.wait_for_text(alice.dm, "On reprend où vous en étiez")
+        from storage.postgres import open_postgres
+        store = open_postgres(pg_url, min_size=1, max_size=1)
+        try:
+            user = store.load_user("slack", f"{TEAM}:{ALICE}")
+            bots = store.slack_installations(CLIENT_ID).find_bot(enterprise_id=None,
+                                                                 team_id=TEAM)
+        finally:
+            store.close()
+        assert user.answers == {"objective": {"choice": "recruiting"}}
+        assert bots is not None and bots.team_id == TEAM
+    finally:
+        for worker in workers:
+            if worker.process.poll() is None:
+                worker.stop()
+    for worker in workers:
+        log = worker.log_path.read_text()
+        assert "Traceback" not in log and "xoxb-" not in log, log
+
+
 def test_an_uninstalled_workspace_gets_nothing(fake, tmp_path):
     process = SlackProcess(fake, tmp_path / "coach.db", SLACK_BOT_TOKEN="",
                            SLACK_CLIENT_ID=CLIENT_ID, SLACK_CLIENT_SECRET=CLIENT_SECRET,

@@ -12,11 +12,12 @@ def test_migrations_are_applied_once(tmp_path):
     path = str(tmp_path / "coach.db")
     storage.open_database(path)
     db = storage.open_database(path)
-    assert [m.name for m in MIGRATIONS.applied(db)] == ["m001_users_and_answers",
-                                                  "m002_processed_updates",
-                                                  "m003_checkins", "m004_team_digests",
-                                                      "m005_pending_value",
-                                                      "m006_checkin_periods"]
+    applied = [m.name for m in MIGRATIONS.applied(db)]
+    assert applied == sorted(applied) and not MIGRATIONS.pending(db)
+    assert applied[:6] == ["m001_users_and_answers", "m002_processed_updates",
+                           "m003_checkins", "m004_team_digests", "m005_pending_value",
+                           "m006_checkin_periods"]
+    assert "m008_slack_installations" in applied
     assert {"users", "answers", "schedules", "checkins"} <= set(db.table_names())
 
 
