@@ -12,8 +12,13 @@ killed by its process group in a `finally`):
    picked at random: one user's messages one after the other (the next one once the
    previous call answered), users concurrently (`--concurrency`). A share of updates is
    posted twice (a redelivery, same update_id, maybe to another worker), and some users
-   send a burst (three answers without waiting). A call that fails because its worker
-   died is retried against another worker, as Telegram retries an unanswered webhook.
+   send a burst (three answers typed without waiting for the coach's questions). Telegram
+   delivers one chat's updates one at a time, the next once the previous call answered
+   (different chats concurrently), so by default a burst reaches the workers in that
+   order; `--bursts concurrent` posts the three at once to different workers instead, a
+   stress that Telegram never sends (their order is then the order they reach the
+   user's lock). A call that fails because its worker died is retried against another
+   worker, as Telegram retries an unanswered webhook.
 5. Chaos: every `--kill-every` seconds a random worker gets SIGKILL and is restarted.
 6. A wave of weekly check-ins: every schedule's next_due is set to now; the worker that
    leads the scheduler is killed in the middle of the wave, and another must take over.
@@ -86,6 +91,7 @@ class Params:
     concurrency: int = 50
     redelivery: float = 0.05
     burst_share: float = 0.1
+    bursts: str = "telegram"  # "telegram": one after the other; "concurrent": at once
     kill_every: float = 8.0
     max_kills: int = 1000
     deadline: float = 600.0
@@ -106,6 +112,10 @@ def parse_args(argv: list[str]) -> Params:
                    help="share of updates posted twice")
     p.add_argument("--burst-share", type=float, default=0.1,
                    help="share of users who send three answers without waiting")
+    p.add_argument("--bursts", choices=("telegram", "concurrent"), default="telegram",
+                   help="how a burst is posted: as Telegram delivers one chat's updates "
+                        "(one after the other, default) or all three at once to "
+                        "different workers (a stress Telegram never sends)")
     p.add_argument("--kill-every", type=float, default=8.0,
                    help="seconds between two SIGKILLs of a random worker (0: none)")
     p.add_argument("--max-kills", type=int, default=1000,
@@ -125,7 +135,7 @@ def parse_args(argv: list[str]) -> Params:
     a = p.parse_args(argv)
     deadline = a.deadline if a.deadline is not None else max(120.0, 0.6 * a.users)
     return Params(a.users, a.workers, a.concurrency, a.redelivery, a.burst_share,
-                  a.kill_every, a.max_kills, deadline, a.checkin_wait, a.database,
+                  a.bursts, a.kill_every, a.max_kills, deadline, a.checkin_wait, a.database,
                   a.report, a.seed, a.checkins, a.workdir)
 
 
@@ -461,7 +471,11 @@ class Driver:
                     self.stats.bursts += 1
                     self.stats.burst_users.add(user)
                     updates = [self.update(user, m) for m in messages[index:index + 3]]
-                    await asyncio.gather(*(self.deliver(session, u) for u in updates))
+                    if self.params.bursts == "concurrent":
+                        await asyncio.gather(*(self.deliver(session, u) for u in updates))
+                    else:  # Telegram: queued, then delivered one after the other
+                        for queued in updates:
+                            await self.deliver(session, queued)
                     index += 3
                 else:
                     await self.deliver(session, self.update(user, messages[index]))
@@ -800,7 +814,8 @@ def render_report(params: Params, stats: Stats, wave: Wave | None, results: Resu
                                             " (one file shared by the workers)"),
         f"- Parameters: {params.users} users, {params.workers} workers, concurrency "
         f"{params.concurrency}, {params.redelivery:.0%} redelivered, "
-        f"{params.burst_share:.0%} of users burst 3 answers, a kill every "
+        f"{params.burst_share:.0%} of users burst 3 answers ({params.bursts} order), "
+        f"a kill every "
         f"{params.kill_every:g} s (at most {params.max_kills}), deadline {params.deadline:g} s, "
         f"seed {params.seed}",
         "",
@@ -871,8 +886,9 @@ def findings(stats: Stats, results: Results) -> list[str]:
     wrong = set(results.wrong_users)
     if wrong and wrong <= stats.burst_users:
         notes.append("every user with wrong answers sent a burst: three updates posted "
-                     "at once to different workers are handled in the order they reach "
-                     "the user's lock, not by update_id")
+                     "at once to different workers (--bursts concurrent, which Telegram "
+                     "never does) are handled in the order they reach the user's lock, "
+                     "not by update_id")
     if results.replies_missing and not results.lost_updates:
         notes.append("replies never delivered with every update recorded: a worker "
                      "killed after a message's transaction committed and before its "
