@@ -35,7 +35,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Settings
 from bot.ordering import KeyedLocks
 from bot.scheduler import Sender
+from bot.slack_home import (HOME_ACTION, SETTINGS_VIEW, home_view, settings_modal,
+                            submitted_settings)
 from bot.text import split_text
+from flows import home
 from flows import vocabulary as words
 from flows.checkin import day_name, period_name
 from flows.coach import Coach
@@ -187,6 +190,9 @@ class SlackAdapter:
         app.action("tick")(self.on_tick)
         app.action("done")(self.on_done)
         app.event("message")(self.on_message)
+        app.event("app_home_opened")(self.on_home_opened)
+        app.action(re.compile("^" + re.escape(HOME_ACTION)))(self.on_home_action)
+        app.view(SETTINGS_VIEW)(self.on_settings_submitted)
         app.error(self.on_error)
 
     # what Slack sends
@@ -263,6 +269,58 @@ class SlackAdapter:
                                      text=message.get("text", ""),
                                      blocks=answered(message.get("blocks", []), labels))
             await self.send(client, channel, key, replies)
+
+    # the App Home tab and the settings modal
+    async def on_home_opened(self, event: dict, client: AsyncWebClient,
+                             context: AsyncBoltContext) -> None:
+        """Show the member's Home tab when they open it (not the Messages tab)."""
+        if event.get("tab", "home") != "home":
+            return
+        await self.publish_home(client, context)
+
+    async def publish_home(self, client: AsyncWebClient, context: AsyncBoltContext) -> None:
+        view = home.overview(self.coach, PLATFORM, user_key(context))
+        await client.views_publish(user_id=context.user_id, view=home_view(view))
+
+    async def on_home_action(self, ack, action: dict, body: dict, client: AsyncWebClient,
+                             context: AsyncBoltContext) -> None:
+        """A Home tab button: open the settings modal, or do in the DM what the typed
+        command does (start, resume, check-in, export, delete), then refresh the tab."""
+        await ack()
+        what = action.get("value", "")
+        key = user_key(context)
+        if what == "settings":
+            schedule, _ = self.coach.checkins.schedule_of(self._user_id(key))
+            _, zone = await self.profile(client, context.user_id, key)
+            await client.views_open(trigger_id=body["trigger_id"], view=settings_modal(
+                self.coach.language_of(PLATFORM, key), schedule,
+                self.coach.checkins.default_timezone, zone))
+            return
+        command = HOME_COMMANDS.get(what)
+        if command is None:
+            return  # a button of an older Home tab: nothing to do
+        async with self._locks.hold(key):
+            channel = await self.dm_channel(client, context.user_id, key)
+            replies = await self.handle(client, context, text=command)
+            await self.send(client, channel, key, replies)
+        await self.publish_home(client, context)
+
+    def _user_id(self, key: str) -> int:
+        user = self.coach.store.load_user(PLATFORM, key)
+        return user.id if user else 0
+
+    async def on_settings_submitted(self, ack, view: dict, client: AsyncWebClient,
+                                    context: AsyncBoltContext) -> None:
+        """Save the settings modal, or show each wrong field's error in the modal."""
+        key = user_key(context)
+        language = self.coach.language_of(PLATFORM, key)
+        values = submitted_settings(language, view.get("state", {}).get("values", {}))
+        errors = home.save_settings(self.coach, PLATFORM, key, values)
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        await self.publish_home(client, context)
 
     async def on_error(self, error: Exception, context: AsyncBoltContext,
                        client: AsyncWebClient) -> None:
@@ -381,6 +439,11 @@ class SlackAdapter:
             if reply.image is not None:
                 await client.files_upload_v2(channel=channel, content=reply.image,
                                              filename="chart.png", title="chart.png")
+
+
+# What a Home tab button does, as the command the member could type in the DM.
+HOME_COMMANDS = {"start": "start", "resume": "start", "checkin": "checkin",
+                 "export": "export", "delete": "delete"}
 
 
 async def client_for(app: AsyncApp, team: str) -> AsyncWebClient:

@@ -566,18 +566,20 @@ class CheckinDesk:
         if not history:
             return [Reply(t(language, "report.empty"))]
         lines = [t(language, "report.title", n=len(history))]
-        for week in history:
-            span = _week_days(week)
-            lines.append(t(language, "report.week",
-                           days=days_text(language, *span) if span else week.week,
-                           hours=_fmt(language, week.hours),
-                           results=_fmt(language, week.results),
-                           result=result_name(language, answers, week.results),
-                           cost=_cash(language, answers, week_cost(answers, week.hours))))
+        lines += [self.week_line(language, answers, week) for week in history]
         verdict = judge(answers, history)
         lines += [self.verdict_text(language, verdict, answers),
                   self.pays_text(language, verdict.params["payback"], answers)]
         return [Reply("\n".join(lines), image=self.chart(language, verdict, answers, history))]
+
+    def week_line(self, language: str, answers: dict, week: WeekReport) -> str:
+        """Return one week of the history: its days, hours, results and cost."""
+        span = _week_days(week)
+        return t(language, "report.week",
+                 days=days_text(language, *span) if span else week.week,
+                 hours=_fmt(language, week.hours), results=_fmt(language, week.results),
+                 result=result_name(language, answers, week.results),
+                 cost=_cash(language, answers, week_cost(answers, week.hours)))
 
     # settings
     def settings(self, language: str, user_id: int, argument: str) -> list[Reply]:

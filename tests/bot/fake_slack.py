@@ -56,6 +56,8 @@ class FakeSlack(FakeServer):
         self.fail: dict[str, int] = {}  # method -> how many calls get an internal_error
         self.socket_inbox: asyncio.Queue | None = None  # envelopes to push over Socket Mode
         self.socket_acks: list[dict] = []
+        self.home: dict[str, dict] = {}  # user id -> the Home tab last published
+        self.modals: list[dict] = []  # the views opened, in order
         self._ts = itertools.count(1)
 
     def routes(self, app: web.Application) -> None:
@@ -135,6 +137,20 @@ class FakeSlack(FakeServer):
             message = self.messages[(params["channel"], params["ts"])]
             message.update(text=params.get("text", ""), blocks=blocks)
         return {"channel": params["channel"], "ts": params["ts"]}
+
+    def _views_publish(self, params, team):
+        view = params["view"]
+        view = json.loads(view) if isinstance(view, str) else view
+        with self._lock:
+            self.home[params["user_id"]] = view
+        return {"view": {"id": f"V{next(self._ts)}", **view}}
+
+    def _views_open(self, params, team):
+        view = params["view"]
+        view = json.loads(view) if isinstance(view, str) else view
+        with self._lock:
+            self.modals.append(view)
+        return {"view": {"id": f"V{next(self._ts)}", **view}}
 
     def _chat_postEphemeral(self, params, team):
         with self._lock:
@@ -305,6 +321,58 @@ class SlackUser:
                     return self.post(self._actions(message, action),
                                      "application/x-www-form-urlencoded")
         raise AssertionError(f"no button {label!r} in {message['blocks']}")
+
+    def open_home(self) -> tuple[int, str]:
+        """Open the app's Home tab (Slack sends app_home_opened)."""
+        return self.post(json.dumps({
+            "token": "legacy", "team_id": self.team, "api_app_id": "ACOACH",
+            "type": "event_callback", "event_id": f"EvHome{next(self._ids)}{time.time_ns()}",
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": self.team, "user_id": BOT_USER, "is_bot": True,
+                                "enterprise_id": None, "is_enterprise_install": False}],
+            "event": {"type": "app_home_opened", "user": self.user, "channel": self.dm,
+                      "tab": "home", "event_ts": f"{time.time():.6f}"}}).encode(),
+            "application/json")
+
+    def _interaction(self, payload: dict) -> tuple[int, str]:
+        body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+        return self.post(body, "application/x-www-form-urlencoded")
+
+    def _who(self) -> dict:
+        return {"api_app_id": "ACOACH", "token": "legacy",
+                "team": {"id": self.team, "domain": "team"},
+                "user": {"id": self.user, "team_id": self.team,
+                         "username": self.user.lower()},
+                "trigger_id": f"{next(self._ids)}.{time.time_ns()}.trigger"}
+
+    def press_in_view(self, view: dict, label: str) -> tuple[int, str]:
+        """Press the button labelled `label` on the Home tab (or a view) last shown."""
+        for block in view["blocks"]:
+            for element in block.get("elements", []):
+                if element.get("type") == "button" and element["text"]["text"] == label:
+                    return self._interaction({
+                        "type": "block_actions", **self._who(),
+                        "container": {"type": "view", "view_id": "VHOME"},
+                        "view": {"id": "VHOME", **view},
+                        "actions": [{"type": "button", "block_id": block.get("block_id"),
+                                     "action_id": element["action_id"],
+                                     "text": element["text"],
+                                     "value": element.get("value", ""),
+                                     "action_ts": f"{time.time():.6f}"}]})
+        raise AssertionError(f"no button {label!r} in {view['blocks']}")
+
+    def submit_view(self, view: dict, values: dict[str, dict]) -> tuple[int, str]:
+        """Submit a modal with `values` ({block_id: the element's state}), each under
+        the element's action id, as Slack sends a view_submission."""
+        state = {}
+        for block in view["blocks"]:
+            if block.get("type") == "input" and block["block_id"] in values:
+                element = block["element"]
+                state[block["block_id"]] = {element["action_id"]: {
+                    "type": element["type"], **values[block["block_id"]]}}
+        return self._interaction({
+            "type": "view_submission", **self._who(),
+            "view": {"id": "VMODAL", "type": "modal", **view, "state": {"values": state}}})
 
     def tick_and_submit(self, message: dict, labels: list[str], done: str) -> tuple[int, str]:
         """Tick the checkboxes labelled `labels`, then press the `done` button."""

@@ -106,7 +106,9 @@ def test_the_manifest_matches_what_the_app_serves():
     [command] = manifest["features"]["slash_commands"]
     assert command["command"] == "/coach" and command["url"].endswith(EVENTS_PATH)
     settings = manifest["settings"]
-    assert settings["event_subscriptions"]["bot_events"] == ["message.im"]
+    # the Home tab (tests/bot/test_slack_home.py) and the DMs are the events handled
+    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened", "message.im"]
+    assert manifest["features"]["app_home"]["home_tab_enabled"]
     assert settings["event_subscriptions"]["request_url"].endswith(EVENTS_PATH)
     assert settings["interactivity"]["is_enabled"]
     assert settings["interactivity"]["request_url"].endswith(EVENTS_PATH)

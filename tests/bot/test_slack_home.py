@@ -1,0 +1,187 @@
+"""Slack's App Home tab and the settings modal, end to end over the fake Slack (signed
+events and interactions in, views.publish and views.open out), and every view the
+project builds checked by slack_sdk's Block Kit models."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import date, time as clock_time
+
+import pytest
+from slack_sdk.models.views import View
+
+import storage
+from bot.config import load_settings
+from bot.slack_home import home_view, settings_modal, submitted_settings
+from flows.coach import Coach
+from flows.home import INTERVIEW, NEW, PLAN, REVIEW, Overview
+from flows.messages import Inbound
+from flows.schedule import Schedule
+from tests.bot.fake_slack import FakeSlack, SlackUser
+from tests.bot.fake_server import free_port
+from tests.bot.test_nudges import (MONDAY_NINE_PARIS, SIGNING_SECRET, SUNDAY, confirmed_user,
+                                   eventually, slack_serving)
+from tests.clock import Clock
+
+TEAM, ALICE = "T0ACME", "U0ALICE"
+KEY = f"{TEAM}:{ALICE}"
+
+
+def valid(view: dict) -> dict:
+    """Fail unless slack_sdk's Block Kit models accept the view; return it."""
+    View(**view).validate_json()
+    json.dumps(view)
+    return view
+
+
+@pytest.mark.parametrize("overview", [
+    Overview("fr", NEW), Overview("en", INTERVIEW, remaining=7), Overview("fr", REVIEW),
+    Overview("fr", PLAN, priorities=(("Gardez LinkedIn seul.", "x " * 400),) * 3,
+             schedule=Schedule(), schedule_text="Lundi à 09:00", checkin_open=True,
+             weeks=("semaine du 16 au 22 novembre : 3 h, 1 devis",) * 4),
+], ids=["new", "interview", "review", "plan"])
+def test_every_home_tab_passes_block_kit_validation(overview):
+    view = valid(home_view(overview))
+    assert view["type"] == "home"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_settings_modal_passes_block_kit_validation_and_reads_back(language):
+    schedule = Schedule(weekday=1, at=clock_time(8, 30), days_off=frozenset({5, 6}),
+                        paused_until=date(2026, 12, 24))
+    modal = valid(settings_modal(language, schedule, "Europe/Paris", "America/Toronto"))
+    inputs = {b["block_id"]: b["element"] for b in modal["blocks"]}
+    assert inputs["timezone"]["initial_value"] == "America/Toronto"  # never chosen
+    assert inputs["time"]["initial_time"] == "08:30"
+    assert inputs["pause"]["initial_date"] == "2026-12-24"
+    state = {block: {"value": {"selected_option": element.get("initial_option"),
+                               "selected_options": element.get("initial_options"),
+                               "selected_time": element.get("initial_time"),
+                               "selected_date": element.get("initial_date"),
+                               "value": element.get("initial_value")}}
+             for block, element in inputs.items()}
+    values = submitted_settings(language, state)
+    assert values["time"] == "08:30" and values["pause"] == "2026-12-24"
+    assert values["active"] == "on" and values["timezone"] == "America/Toronto"
+    assert values["day"] == ("mardi" if language == "fr" else "Tuesday")
+
+
+def test_a_time_zone_the_member_chose_is_kept_over_their_profile():
+    modal = settings_modal("fr", Schedule(timezone="Africa/Dakar"), "Europe/Paris",
+                           "America/Toronto")
+    zone = next(b for b in modal["blocks"] if b["block_id"] == "timezone")
+    assert zone["element"]["initial_value"] == "Africa/Dakar"
+
+
+@pytest.fixture
+def clock():
+    return Clock(SUNDAY)
+
+
+@pytest.fixture
+def coach(tmp_path, clock):
+    return Coach(storage.open_store(str(tmp_path / "coach.db")), "fr", "Europe/Paris", clock)
+
+
+@pytest.fixture
+def fake():
+    with FakeSlack() as server:
+        yield server
+
+
+def serving(fake, tmp_path):
+    port = free_port()
+    settings = load_settings({"SLACK_BOT_TOKEN": fake.add_team(TEAM),
+                              "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                              "SLACK_API_URL": fake.url, "PORT": str(port),
+                              "COACH_DATABASE": str(tmp_path / "coach.db")})
+    return port, settings
+
+
+def texts_of(view: dict) -> str:
+    return json.dumps(view, ensure_ascii=False)
+
+
+async def test_a_new_member_opens_home_starts_and_sees_their_progress(fake, coach, tmp_path):
+    port, settings = serving(fake, tmp_path)
+    alice = SlackUser(fake, f"http://127.0.0.1:{port}/slack/events", TEAM, ALICE)
+    async with slack_serving(settings, coach):
+        status, _ = await asyncio.to_thread(alice.open_home)
+        assert status == 200
+        home = await eventually(lambda: fake.home.get(ALICE), what="the Home tab")
+        assert "Bienvenue" in texts_of(valid(home))
+        fake.home.clear()
+        await asyncio.to_thread(alice.press_in_view, home, "Commencer")
+        question = fake.wait_for_text(alice.dm, "objectif principal")
+        assert question
+        home = await eventually(lambda: fake.home.get(ALICE), what="the Home tab again")
+        assert "il reste 13 questions" in texts_of(valid(home))
+        assert coach.store.load_user("slack", KEY).state is not None
+
+
+async def test_a_member_with_a_plan_sees_priorities_checkin_and_weeks(fake, coach, clock,
+                                                                      tmp_path):
+    port, settings = serving(fake, tmp_path)
+    confirmed_user(coach, "slack", KEY)
+    clock.now = MONDAY_NINE_PARIS
+    for answer in ("point", "3", "passer", "1", "0"):
+        coach.handle(Inbound("slack", KEY, text=answer))
+    alice = SlackUser(fake, f"http://127.0.0.1:{port}/slack/events", TEAM, ALICE)
+    async with slack_serving(settings, coach):
+        await asyncio.to_thread(alice.open_home)
+        home = valid(await eventually(lambda: fake.home.get(ALICE), what="the Home tab"))
+        shown = texts_of(home)
+        assert "priorités" in shown and "Le point hebdomadaire" in shown
+        assert "lundi à 09:00 (Europe/Paris)" in shown
+        assert "16 au 22 novembre" in shown and "3 h" in shown  # the week just told
+        labels = [e["text"]["text"] for b in home["blocks"] for e in b.get("elements", [])]
+        assert labels == ["Faire le point", "Réglages", "Exporter mes données",
+                          "Supprimer mes données"]
+        delete = home["blocks"][-1]["elements"][-1]
+        assert delete["confirm"]["style"] == "danger"  # Slack asks before the DM does
+
+
+async def test_settings_in_a_modal_show_errors_in_place_and_save_when_right(fake, coach,
+                                                                           tmp_path):
+    port, settings = serving(fake, tmp_path)
+    confirmed_user(coach, "slack", KEY)
+    fake.timezones[ALICE] = "America/Toronto"
+    alice = SlackUser(fake, f"http://127.0.0.1:{port}/slack/events", TEAM, ALICE)
+    async with slack_serving(settings, coach):
+        await asyncio.to_thread(alice.open_home)
+        home = await eventually(lambda: fake.home.get(ALICE), what="the Home tab")
+        await asyncio.to_thread(alice.press_in_view, home, "Réglages")
+        [modal] = await eventually(lambda: fake.modals, what="the settings modal")
+        valid(modal)
+        zone = next(b for b in modal["blocks"] if b["block_id"] == "timezone")
+        assert zone["element"]["initial_value"] == "America/Toronto"  # from the profile
+        before = coach.store.load_schedule(coach.store.load_user("slack", KEY).id)
+
+        monday = {"selected_option": {"value": "0"}}
+        status, body = await asyncio.to_thread(alice.submit_view, modal, {
+            "day": monday, "time": {"selected_time": "08:30"},
+            "timezone": {"value": "Atlantide"},
+            "days_off": {"selected_options": [{"value": "0"}]},
+            "active": {"selected_option": {"value": "on"}}})
+        assert status == 200
+        answer = json.loads(body)
+        assert answer["response_action"] == "errors"
+        assert set(answer["errors"]) == {"timezone", "days_off"}
+        assert "fuseau horaire" in answer["errors"]["timezone"]
+        assert coach.store.load_schedule(
+            coach.store.load_user("slack", KEY).id) == before  # nothing half-saved
+
+        fake.home.clear()
+        status, body = await asyncio.to_thread(alice.submit_view, modal, {
+            "day": {"selected_option": {"value": "1"}}, "time": {"selected_time": "08:30"},
+            "timezone": {"value": "Montréal"},
+            "days_off": {"selected_options": [{"value": "5"}, {"value": "6"}]},
+            "pause": {"selected_date": None},
+            "active": {"selected_option": {"value": "on"}}})
+        assert status == 200 and not body.strip()
+        schedule, _ = coach.store.load_schedule(coach.store.load_user("slack", KEY).id)
+        assert (schedule.weekday, schedule.at, schedule.timezone, schedule.days_off) == (
+            1, clock_time(8, 30), "America/Montreal", frozenset({5, 6}))
+        home = await eventually(lambda: fake.home.get(ALICE), what="the refreshed tab")
+        assert "mardi à 08:30 (America/Montreal)" in texts_of(home)
