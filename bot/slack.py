@@ -19,6 +19,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date, timedelta
 from datetime import time as clock_time
 
 from aiohttp import web
@@ -35,8 +36,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Settings
 from bot.ordering import KeyedLocks
 from bot.scheduler import Sender
-from bot.slack_home import (HOME_ACTION, SETTINGS_VIEW, home_view, settings_modal,
-                            submitted_settings)
+from bot.slack_home import (CHECKIN_VIEW, DIGEST_VIEW, HOME_ACTION, SETTINGS_VIEW,
+                            checkin_modal, digest_modal, home_view, settings_modal,
+                            submitted_checkin, submitted_digest, submitted_settings)
 from bot.text import split_text
 from flows import home
 from flows import vocabulary as words
@@ -46,6 +48,9 @@ from flows.i18n import number, t
 from flows.messages import Choice, Inbound, Reply
 from flows.schedule import Schedule, checkin_days, local_day, next_due
 from flows.verdict import WeekReport
+# Mondays at 10:00 (COACH_TIMEZONE) about the week just finished, until whoever set the
+# digest chooses another day, time or language in its modal
+from storage.digests import DIGEST_DAY, DIGEST_TIME as DIGEST_AT
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +61,6 @@ MAX_SECTIONS = 45  # a message holds at most 50 blocks; keep room for the option
 CHECKBOX_LIMIT = 10  # options in one checkboxes element
 BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "im:history", "im:write",
               "users:read", "files:write")
-DIGEST_AT = clock_time(10, 0)  # Mondays, in COACH_TIMEZONE, about the week just finished
 DIGEST_INTERVAL = 30.0  # seconds between looks for due digests
 CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|[^>]*)?>")
 STATE_LIFETIME = 600  # seconds an OAuth state stays valid
@@ -193,6 +197,8 @@ class SlackAdapter:
         app.event("app_home_opened")(self.on_home_opened)
         app.action(re.compile("^" + re.escape(HOME_ACTION)))(self.on_home_action)
         app.view(SETTINGS_VIEW)(self.on_settings_submitted)
+        app.view(CHECKIN_VIEW)(self.on_checkin_submitted)
+        app.view(DIGEST_VIEW)(self.on_digest_submitted)
         app.error(self.on_error)
 
     # what Slack sends
@@ -203,8 +209,12 @@ class SlackAdapter:
         key = user_key(context)
         raw = (command.get("text") or "").strip()
         if words.normalize(raw).split(" ")[0] in words.DIGEST:
-            await respond(text=self.digest_command(raw, command, context),
-                          response_type="ephemeral")
+            if words.normalize(raw).partition(" ")[2].strip() in words.DIGEST_SETTINGS:
+                answer = await self.open_digest_settings(client, command, context)
+            else:
+                answer = self.digest_command(raw, command, context)
+            if answer:
+                await respond(text=answer, response_type="ephemeral")
             return
         async with self._locks.hold(key):
             channel = await self.dm_channel(client, context.user_id, key)
@@ -296,6 +306,12 @@ class SlackAdapter:
                 self.coach.language_of(PLATFORM, key), schedule,
                 self.coach.checkins.default_timezone, zone))
             return
+        if what == "checkin":
+            form = home.checkin_form(self.coach, PLATFORM, key)
+            if form is not None:
+                await client.views_open(trigger_id=body["trigger_id"],
+                                        view=checkin_modal(form))
+                return
         command = HOME_COMMANDS.get(what)
         if command is None:
             return  # a button of an older Home tab: nothing to do
@@ -320,6 +336,23 @@ class SlackAdapter:
             await ack(response_action="errors", errors=errors)
             return
         await ack()
+        await self.publish_home(client, context)
+
+    async def on_checkin_submitted(self, ack, view: dict, client: AsyncWebClient,
+                                   context: AsyncBoltContext) -> None:
+        """Store the check-in modal, or show each wrong figure's error in the modal; once
+        stored, the verdict and its chart come in the DM, as after a check-in typed there."""
+        key = user_key(context)
+        values = submitted_checkin(view.get("state", {}).get("values", {}))
+        async with self._locks.hold(key):
+            errors = home.save_checkin(self.coach, PLATFORM, key, values)
+            if errors:
+                await ack(response_action="errors", errors=errors)
+                return
+            await ack()
+            channel = await self.dm_channel(client, context.user_id, key)
+            await self.send(client, channel, key,
+                            home.checkin_verdict(self.coach, PLATFORM, key))
         await self.publish_home(client, context)
 
     async def on_error(self, error: Exception, context: AsyncBoltContext,
@@ -363,25 +396,71 @@ class SlackAdapter:
         channel = found.group(1) if found else command.get("channel_id", "")
         if not channel.startswith(("C", "G")):
             return t(language, "digest.pick_channel")
-        zone = self.coach.checkins.default_timezone
-        due = next_due(Schedule(weekday=0, at=DIGEST_AT, timezone=zone), self.coach.clock())
+        before = store.load_digest(context.team_id)
+        zone = before.timezone if before else self.coach.checkins.default_timezone
+        weekday, at = (before.weekday, before.at) if before else (DIGEST_DAY, DIGEST_AT)
+        due = next_due(Schedule(weekday=weekday, at=at, timezone=zone), self.coach.clock())
         store.set_digest(context.team_id, channel, zone, due, context.user_id)
         return t(language, "digest.set", channel=f"<#{channel}>",
-                 day=day_name(language, 0), time=DIGEST_AT.strftime("%H:%M"))
+                 day=day_name(language, weekday), time=at.strftime("%H:%M"))
+
+    async def open_digest_settings(self, client: AsyncWebClient, command: dict,
+                                   context: AsyncBoltContext) -> str | None:
+        """Open the digest's modal for whoever set it; else return why not."""
+        language = self.coach.language_of(PLATFORM, user_key(context))
+        digest = self.coach.store.load_digest(context.team_id)
+        if digest is None:
+            return t(language, "digest.pick_channel")
+        if digest.set_by and digest.set_by != context.user_id:
+            return t(language, "digest.not_yours", who=f"<@{digest.set_by}>")
+        await client.views_open(trigger_id=command["trigger_id"], view=digest_modal(
+            language, digest.weekday, digest.at.strftime("%H:%M"),
+            digest.language or self.coach.default_language))
+        return None
+
+    async def on_digest_submitted(self, ack, view: dict, client: AsyncWebClient,
+                                  context: AsyncBoltContext) -> None:
+        """Save the digest's day, time and language; confirm in the setter's DM."""
+        key, store = user_key(context), self.coach.store
+        language = self.coach.language_of(PLATFORM, key)
+        chosen = submitted_digest(view.get("state", {}).get("values", {}))
+        digest = store.load_digest(context.team_id)
+        if digest is None or (digest.set_by and digest.set_by != context.user_id):
+            await ack(response_action="errors", errors={"day": t(
+                language, "digest.not_yours", who=f"<@{digest.set_by}>") if digest
+                else t(language, "digest.pick_channel")})
+            return
+        if chosen is None:
+            await ack(response_action="errors", errors={"time": t(language,
+                                                                  "settings.bad_time")})
+            return
+        weekday, at, digest_language = chosen
+        moment = clock_time.fromisoformat(at)
+        due = next_due(Schedule(weekday=weekday, at=moment, timezone=digest.timezone),
+                       self.coach.clock())
+        store.schedule_digest(context.team_id, weekday, moment, digest_language, due)
+        await ack()
+        channel = await self.dm_channel(client, context.user_id, key)
+        await client.chat_postMessage(channel=channel, text=t(
+            language, "digest.set", channel=f"<#{digest.channel}>",
+            day=day_name(language, weekday), time=at) + " " + t(
+            language, "digest.in_language", name=t(language,
+                                                   f"language.name.{digest_language}")))
 
     async def post_due_digests(self, app: AsyncApp) -> int:
         """Post every due team digest about the week just finished; return how many."""
         store, now, posted = self.coach.store, self.coach.clock(), 0
-        language = self.coach.default_language
         for digest in store.due_digests(now):
-            schedule = Schedule(weekday=0, at=DIGEST_AT, timezone=digest.timezone)
+            language = digest.language or self.coach.default_language
+            schedule = Schedule(weekday=digest.weekday, at=digest.at, timezone=digest.timezone)
             if not store.claim_digest(digest, next_due(schedule, now)):
                 continue
             day = local_day(digest.due, digest.timezone)
             shared = store.shared_week(PLATFORM, digest.team, day)
             if not shared:
                 continue  # nobody shared a check-in: nothing to post
-            week = period_name(language, *checkin_days(day))
+            week = period_name(language, *checkin_days(last_sunday(day)
+                                                        + timedelta(days=1)))
             try:
                 client = await client_for(app, digest.team)
                 await client.chat_postMessage(channel=digest.channel,
@@ -439,6 +518,12 @@ class SlackAdapter:
             if reply.image is not None:
                 await client.files_upload_v2(channel=channel, content=reply.image,
                                              filename="chart.png", title="chart.png")
+
+
+def last_sunday(day: date) -> date:
+    """Return the Sunday that ended the last full week before `day`: a digest posted on
+    any day is about the last Monday-to-Sunday week, as Monday check-ins are."""
+    return day - timedelta(days=day.weekday() + 1)
 
 
 # What a Home tab button does, as the command the member could type in the DM.

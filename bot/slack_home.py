@@ -10,11 +10,13 @@ flows/home.py), so the coach's errors land beside the right field.
 from __future__ import annotations
 
 from flows.checkin import day_name
-from flows.home import INTERVIEW, NEW, REVIEW, Overview, settings_values
-from flows.i18n import t
+from flows.home import INTERVIEW, NEW, REVIEW, CheckinForm, Overview, settings_values
+from flows.i18n import LANGUAGES, t
 from flows.schedule import Schedule
 
-SETTINGS_VIEW = "settings"  # the modal's callback id
+SETTINGS_VIEW = "settings"  # the settings modal's callback id
+CHECKIN_VIEW = "checkin"  # the check-in modal's callback id
+DIGEST_VIEW = "digest"  # the team digest modal's callback id
 HOME_ACTION = "home|"  # the Home tab's buttons: home|start, home|checkin, ...
 TEXT_LIMIT = 3000  # characters in a section's text
 ACTIVE = ("on", "stopped")
@@ -160,3 +162,65 @@ def submitted_settings(language: str, state: dict) -> dict[str, str]:
         "pause": field("pause").get("selected_date") or "",
         "active": chosen("active") or "on",
     }
+
+
+def checkin_modal(form: CheckinForm) -> dict:
+    """Return the modal that answers this period's check-in: the hours, how they split
+    (several networks), the results, the revenue (optional)."""
+    language = form.language
+
+    def text_input(block_id: str, optional: bool = False) -> dict:
+        return _input(block_id, t(language, f"checkin.modal.{block_id}", result=form.result,
+                                  currency=form.currency),
+                      {"type": "plain_text_input"}, optional=optional,
+                      hint=t(language, f"checkin.modal.{block_id}_hint",
+                             networks=form.networks, result=form.result))
+    blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": _escape(
+        t(language, "checkin.modal.intro" + (".replace" if form.answered else ""),
+          week=form.period))[:TEXT_LIMIT]}]}, text_input("hours")]
+    if form.split:
+        blocks.append(text_input("split", optional=True))
+    blocks += [text_input("results"), text_input("revenue", optional=True)]
+    return {"type": "modal", "callback_id": CHECKIN_VIEW,
+            "title": _plain(t(language, "checkin.modal.title"), 24),
+            "submit": _plain(t(language, "settings.modal.save"), 24),
+            "close": _plain(t(language, "settings.modal.close"), 24), "blocks": blocks}
+
+
+def submitted_checkin(state: dict) -> dict[str, str]:
+    """Return the check-in form's texts from a submitted modal's state values."""
+    return {step: (state.get(step, {}).get("value", {}).get("value") or "")
+            for step in ("hours", "split", "results", "revenue")}
+
+
+def digest_modal(language: str, weekday: int, at: str, digest_language: str) -> dict:
+    """Return the team digest's modal: its day, time (the workspace's time zone) and
+    language, filled in with the current ones."""
+    days = [_option(day_name(language, d), str(d)) for d in range(7)]
+    languages = [_option(t(language, f"language.name.{code}"), code) for code in LANGUAGES]
+    return {"type": "modal", "callback_id": DIGEST_VIEW,
+            "title": _plain(t(language, "digest.modal.title"), 24),
+            "submit": _plain(t(language, "settings.modal.save"), 24),
+            "close": _plain(t(language, "settings.modal.close"), 24),
+            "blocks": [
+                _input("day", t(language, "digest.modal.day"),
+                       {"type": "static_select", "options": days,
+                        "initial_option": days[weekday]}),
+                _input("time", t(language, "settings.modal.time"),
+                       {"type": "timepicker", "initial_time": at}),
+                _input("language", t(language, "digest.modal.language"),
+                       {"type": "static_select", "options": languages,
+                        "initial_option": languages[LANGUAGES.index(digest_language)]}),
+            ]}
+
+
+def submitted_digest(state: dict) -> tuple[int, str, str] | None:
+    """Return (weekday, "HH:MM", language) from a submitted digest modal, or None."""
+    def value(block_id: str, key: str):
+        return state.get(block_id, {}).get("value", {}).get(key)
+    day = (value("day", "selected_option") or {}).get("value", "")
+    at = value("time", "selected_time") or ""
+    language = (value("language", "selected_option") or {}).get("value", "")
+    if not (day.isdigit() and int(day) < 7 and language in LANGUAGES and len(at) == 5):
+        return None
+    return int(day), at, language

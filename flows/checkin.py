@@ -160,7 +160,11 @@ class CheckinDesk:
             timezone, self.default_timezone)), None)
         if due is None and not schedule.stopped:
             self.store.save_schedule(user_id, schedule, next_due(schedule, self.clock()))
-        return self.schedule_sentence(language, schedule)
+        sentence = self.schedule_sentence(language, schedule)
+        if stored is None and schedule.timezone != self.default_timezone:
+            sentence += " " + t(language, "checkin.zone_from_profile",
+                                timezone=schedule.timezone)  # say where it came from
+        return sentence
 
     def schedule_sentence(self, language: str, schedule: Schedule) -> str:
         text = t(language, "checkin.scheduled", day=day_name(language, schedule.weekday),

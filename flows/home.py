@@ -1,10 +1,11 @@
-"""What a user's home page shows (Slack's App Home tab), and check-in settings changed
-from a form: platform-free, read from and written to the store through the coach.
+"""What a user's home page shows (Slack's App Home tab), and the check-in settings and
+the weekly check-in given in a form: platform-free, through the coach and its store.
 
-`overview` reads without changing anything. `save_settings` applies every field of a
-settings form in one transaction under the user's lock, with the same validation as
-the typed « réglages » commands, and saves nothing when one field is wrong: it returns
-the error of each wrong field instead, for the form to show beside it.
+`overview` reads without changing anything. `save_settings` and `save_checkin` apply
+every field of a form in one transaction under the user's lock, with the same
+validation as the typed « réglages » and check-in answers, and save nothing when one
+field is wrong: they return the error of each wrong field instead, for the form to show
+beside it.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from datetime import date
 
 from flows import advice, plan, render
 from flows.advice import currency_of
-from flows.checkin import day_name
-from flows.i18n import t
+from flows.checkin import CheckinDesk, day_name, result_name
+from flows.i18n import in_currency, t
+from flows.messages import Reply
+from flows.parsing import Noted, Unsure
+from storage.checkins import DONE
 from flows.interview import PLAN_CONFIRMED
 from flows.parsing import InvalidAnswer
 from flows.schedule import Schedule, next_due
@@ -117,3 +121,91 @@ def _apply(desk, schedule: Schedule, name: str, value: str, language: str) -> Sc
     if name == "days_off" and not value:
         value = "aucun"  # vocabulary.NOTHING: no day off
     return desk.change(schedule, name, value, language)
+
+
+# --------------------------------------------------------------------------- check-in
+
+@dataclass(frozen=True)
+class CheckinForm:
+    """What a check-in form asks, in the user's words."""
+
+    language: str
+    period: str  # « semaine du 16 au 22 novembre »
+    result: str  # what counts as a result: « demandes de devis »
+    networks: str  # hours per network typed as the user would: « LinkedIn 2, Instagram 1 »
+    split: bool  # the plan has several networks: ask how the hours split
+    currency: str
+    answered: bool  # this period has figures already: the form replaces them
+
+
+def checkin_form(coach, platform: str, user_id: str) -> CheckinForm | None:
+    """Return what the check-in form of this period asks; None before a confirmed plan."""
+    user = coach.store.load_user(platform, user_id)
+    if user is None or user.state != PLAN_CONFIRMED:
+        return None
+    desk, answers, language = coach.checkins, user.answers, user.language
+    record = _record(desk, user.id)
+    networks = answers.get("networks") or []
+    return CheckinForm(language, desk.period_text(language, record),
+                       result_name(language, answers), CheckinDesk.example(language, networks),
+                       len(networks) > 1, currency_of(answers),
+                       record is not None and record.hours is not None)
+
+
+def _record(desk: CheckinDesk, user_id: int):
+    """The check-in a form answers: the one waiting, else this period's (maybe done)."""
+    waiting = desk.open_record(user_id)
+    if waiting is not None:
+        return waiting
+    return desk.store.load_checkin(user_id, desk.period(user_id).key)
+
+
+def save_checkin(coach, platform: str, user_id: str, values: dict[str, str]) -> dict[str, str]:
+    """Store a check-in form ("hours", "split", "results", "revenue", the last two of
+    them optional): {} once saved (the check-in is then answered), else {field: error}
+    and nothing saved. The verdict comes from `checkin_verdict`, after the commit."""
+    with coach.store.transaction(f"{platform}:{user_id}"):
+        user = coach.store.load_user(platform, user_id)
+        if user is None or user.state != PLAN_CONFIRMED:
+            language = user.language if user else coach.default_language
+            return {"hours": t(language, "checkin.not_ready")}
+        desk, answers, language = coach.checkins, user.answers, user.language
+        figures, errors = {}, {}
+        several = len(answers.get("networks") or []) > 1
+        for step in ("hours", "split", "results", "revenue"):
+            text = (values.get(step) or "").strip()
+            if not text and (step == "revenue" or step == "split"):
+                continue
+            try:
+                if not text:
+                    raise InvalidAnswer(f"checkin.dont_know.{step}")
+                if step == "split" and not several:
+                    continue
+                figure = CheckinDesk.figure(step, text, answers)
+                figures[step] = figure.value if isinstance(figure, Noted) else figure
+            except Unsure as doubt:
+                errors[step] = t(language, "home.checkin.doubt", doubt=t(
+                    language, doubt.key, **in_currency(doubt.params, currency_of(answers))))
+            except InvalidAnswer as problem:
+                errors[step] = t(language, problem.key, **{
+                    "result": result_name(language, answers), **problem.params})
+        if errors:
+            return errors
+        record = _record(desk, user.id)
+        if record is None:
+            period = desk.period(user.id)
+            desk.store.open_checkin(user.id, period, coach.clock())
+            record = desk.store.load_checkin(user.id, period.key)
+        record = replace(record, hours_split=None, results_split=None, revenue=None)
+        for step, figure in figures.items():
+            record = desk.apply(step, record, figure)
+        desk.store.save_checkin(replace(record, step=DONE), coach.clock())
+        return {}
+
+
+def checkin_verdict(coach, platform: str, user_id: str) -> list[Reply]:
+    """Return the verdict on the check-ins so far, with the chart (slow: after commit)."""
+    user = coach.store.load_user(platform, user_id)
+    if user is None:
+        return []
+    return coach.checkins.verdict_replies(user.language, user.id, user.answers)

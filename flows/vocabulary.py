@@ -240,6 +240,8 @@ DIGEST = frozenset({"digest", "equipe", "resume d'equipe"})
 DIGEST_JOIN = frozenset({"oui", "yes", "on", "rejoindre", "join", "partager", "share"})
 DIGEST_LEAVE = frozenset({"non", "no", "quitter", "leave", "ne plus partager"})
 DIGEST_STOP = frozenset({"stop", "off", "arreter", "supprimer"})
+DIGEST_SETTINGS = frozenset({"reglages", "reglage", "settings", "parametres", "modifier",
+                             "changer", "jour", "heure", "langue", "day", "time", "language"})
 
 # An ideal customer who is everybody is nobody's (seed 000: know who your customers are).
 _ROUGHLY = r"(?:un peu |a peu pres |vraiment |en gros |really |pretty much |basically |just )?"

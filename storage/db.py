@@ -109,6 +109,15 @@ def m008_slack_installations(db: Database) -> None:
                "(client_id, enterprise_id, team_id, installed_at)")
 
 
+
+@MIGRATIONS()
+def m013_digest_schedule(db: Database) -> None:
+    """Let whoever set the team digest choose its day, time and language (Mondays at
+    10:00 in the coach's language until then)."""
+    db["digests"].add_column("weekday", int)
+    db["digests"].add_column("local_time", str)
+    db["digests"].add_column("language", str)
+
 # slack_sdk 3's SQLite3InstallationStore schema, so files it filled need no conversion.
 SLACK_TABLES = {
     "slack_installations": """CREATE TABLE slack_installations (

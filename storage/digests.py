@@ -7,7 +7,7 @@ check-in, so a restart never posts it twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlite_utils import Database
 
@@ -17,14 +17,47 @@ from storage.checkins import ANSWERED, week_report
 from storage.users import in_transaction
 
 
+DIGEST_DAY, DIGEST_TIME = 0, time(10, 0)  # Mondays at 10:00 until changed
+
+
 @dataclass(frozen=True)
 class Digest:
-    """One workspace's digest: where, in which time zone, and when it is due."""
+    """One workspace's digest: where, in which time zone, when it is due, and the day,
+    time and language it is posted in (None: the coach's default language)."""
 
     team: str
     channel: str
     timezone: str
     due: datetime | None
+    weekday: int = DIGEST_DAY
+    at: time = DIGEST_TIME
+    language: str | None = None
+    set_by: str | None = None
+
+
+def _digest(row: dict) -> Digest:
+    due = row["next_due"]
+    return Digest(row["team"], row["channel"], row["timezone"],
+                  datetime.fromisoformat(due) if due else None,
+                  DIGEST_DAY if row.get("weekday") is None else row["weekday"],
+                  time.fromisoformat(row["local_time"]) if row.get("local_time")
+                  else DIGEST_TIME, row.get("language"), row.get("set_by"))
+
+
+def load_digest(db: Database, team: str) -> Digest | None:
+    """Return the team's digest, or None when it has none."""
+    rows = list(db.query("SELECT * FROM digests WHERE team = ?", [team]))
+    return _digest(rows[0]) if rows else None
+
+
+def schedule_digest(db: Database, team: str, weekday: int, at: time, language: str | None,
+                    next_due: datetime | None) -> None:
+    """Post the team's digest on `weekday` at `at` (its time zone), in `language`."""
+    with in_transaction(db):
+        db.execute("UPDATE digests SET weekday = ?, local_time = ?, language = ?, "
+                   "next_due = ? WHERE team = ?",
+                   [weekday, at.strftime("%H:%M"), language,
+                    next_due.isoformat() if next_due else None, team])
 
 
 def set_digest(db: Database, team: str, channel: str, timezone: str,
@@ -55,8 +88,7 @@ def due_digests(db: Database, now: datetime) -> list[Digest]:
     """Return the digests due at `now`."""
     rows = db.query("SELECT * FROM digests WHERE next_due IS NOT NULL AND next_due <= ?",
                     [now.isoformat()])
-    return [Digest(r["team"], r["channel"], r["timezone"],
-                   datetime.fromisoformat(r["next_due"])) for r in rows]
+    return [_digest(r) for r in rows]
 
 
 def claim_digest(db: Database, digest: Digest, next_due: datetime | None) -> bool:

@@ -37,7 +37,7 @@ from psycopg_pool import ConnectionPool
 from flows.schedule import DEFAULT_DAY, Period, Schedule, period_key
 from flows.verdict import WeekReport
 from storage.checkins import ANSWERED, DONE, CheckinRecord, Due
-from storage.digests import Digest
+from storage.digests import DIGEST_DAY, DIGEST_TIME, Digest
 from storage.users import UserRecord
 
 logger = logging.getLogger(__name__)
@@ -160,6 +160,10 @@ MIGRATIONS: list[tuple[str, str]] = [
     CREATE INDEX idx_slack_bots_team
         ON slack_bots (client_id, enterprise_id, team_id, installed_at);
 """),
+    ("m013_digest_schedule", """
+        ALTER TABLE digests ADD COLUMN weekday smallint, ADD COLUMN local_time time,
+            ADD COLUMN language text;
+    """),
 ]
 
 MIGRATION_LOCK = "coach:migrations"  # the advisory lock's key while migrating
@@ -251,6 +255,12 @@ def _exported(row: dict | None, json_columns: tuple[str, ...] = (),
         else:
             out[column] = value
     return out
+
+
+def _digest(row: dict) -> Digest:
+    return Digest(row["team"], row["channel"], row["timezone"], row["next_due"],
+                  DIGEST_DAY if row["weekday"] is None else row["weekday"],
+                  row["local_time"] or DIGEST_TIME, row["language"], row["set_by"])
 
 
 ANSWERED_SQL = "(step = ANY(%(answered)s) OR answered_at IS NOT NULL) AND hours IS NOT NULL"
@@ -644,7 +654,16 @@ class PostgresStore:
     def due_digests(self, now: datetime) -> list[Digest]:
         rows = self._all("SELECT * FROM digests WHERE next_due <= %s ORDER BY next_due, "
                          "team", [now])
-        return [Digest(r["team"], r["channel"], r["timezone"], r["next_due"]) for r in rows]
+        return [_digest(r) for r in rows]
+
+    def load_digest(self, team: str) -> Digest | None:
+        row = self._one("SELECT * FROM digests WHERE team = %s", [team])
+        return _digest(row) if row else None
+
+    def schedule_digest(self, team: str, weekday: int, at: time, language: str | None,
+                        next_due: datetime | None) -> None:
+        self._count("UPDATE digests SET weekday = %s, local_time = %s, language = %s, "
+                    "next_due = %s WHERE team = %s", [weekday, at, language, next_due, team])
 
     def claim_digest(self, digest: Digest, next_due: datetime | None) -> bool:
         """Move a due digest to its next week; False if another round already did."""

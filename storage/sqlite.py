@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Iterator
 
 from sqlite_utils import Database
@@ -122,6 +122,13 @@ class SqliteStore:
 
     def set_member(self, user_id: int, shared: bool) -> None:
         digests.set_member(self.db, user_id, shared)
+
+    def load_digest(self, team: str) -> Digest | None:
+        return digests.load_digest(self.db, team)
+
+    def schedule_digest(self, team: str, weekday: int, at: time, language: str | None,
+                        next_due: datetime | None) -> None:
+        digests.schedule_digest(self.db, team, weekday, at, language, next_due)
 
     def due_digests(self, now: datetime) -> list[Digest]:
         return digests.due_digests(self.db, now)

@@ -107,6 +107,7 @@ def test_a_whole_interview_by_slash_command_buttons_and_dm_text(fake, alice, tmp
     alice.press(plan, "Valider le plan")
     confirmed = fake.wait_for_text(alice.dm, "Plan validé")
     assert "chaque lundi à 09:00 (America/Montreal)" in confirmed["text"]
+    assert "fuseau horaire de votre profil (America/Montreal)" in confirmed["text"]
 
     user = load(tmp_path, f"{TEAM}:{ALICE}")
     assert user.state == "plan_confirmed"

@@ -113,8 +113,8 @@ async def test_a_new_member_opens_home_starts_and_sees_their_progress(fake, coac
         assert "Bienvenue" in texts_of(valid(home))
         fake.home.clear()
         await asyncio.to_thread(alice.press_in_view, home, "Commencer")
-        question = fake.wait_for_text(alice.dm, "objectif principal")
-        assert question
+        await eventually(lambda: [m for m in fake.messages.values()
+                                  if "objectif principal" in m["text"]], what="a question")
         home = await eventually(lambda: fake.home.get(ALICE), what="the Home tab again")
         assert "il reste 13 questions" in texts_of(valid(home))
         assert coach.store.load_user("slack", KEY).state is not None
@@ -185,3 +185,80 @@ async def test_settings_in_a_modal_show_errors_in_place_and_save_when_right(fake
             1, clock_time(8, 30), "America/Montreal", frozenset({5, 6}))
         home = await eventually(lambda: fake.home.get(ALICE), what="the refreshed tab")
         assert "mardi à 08:30 (America/Montreal)" in texts_of(home)
+
+
+async def test_the_weekly_checkin_answered_in_a_modal_gets_its_verdict_in_the_dm(
+        fake, coach, clock, tmp_path):
+    port, settings = serving(fake, tmp_path)
+    confirmed_user(coach, "slack", KEY)
+    clock.now = MONDAY_NINE_PARIS
+    alice = SlackUser(fake, f"http://127.0.0.1:{port}/slack/events", TEAM, ALICE)
+    async with slack_serving(settings, coach):
+        await asyncio.to_thread(alice.open_home)
+        home = await eventually(lambda: fake.home.get(ALICE), what="the Home tab")
+        await asyncio.to_thread(alice.press_in_view, home, "Faire le point")
+        [modal] = await eventually(lambda: fake.modals, what="the check-in modal")
+        valid(modal)
+        assert [b.get("block_id") for b in modal["blocks"][1:]] == [
+            "hours", "split", "results", "revenue"]  # LinkedIn and TikTok: the split too
+        assert "16 au 22 novembre" in texts_of(modal)
+
+        status, body = await asyncio.to_thread(alice.submit_view, modal, {
+            "hours": {"value": "beaucoup"}, "results": {"value": "2"}})
+        assert json.loads(body)["response_action"] == "errors"
+        assert list(json.loads(body)["errors"]) == ["hours"]
+        assert not fake.sent("chat.postMessage")
+
+        fake.home.clear()
+        status, body = await asyncio.to_thread(alice.submit_view, modal, {
+            "hours": {"value": "3"}, "split": {"value": "LinkedIn 2, TikTok 1"},
+            "results": {"value": "2"}, "revenue": {"value": ""}})
+        assert status == 200 and not body.strip()
+        await eventually(lambda: [m for m in fake.messages.values()
+                                  if m["channel"] == alice.dm and "Verdict" in m["text"]],
+                         what="the verdict")
+        await eventually(lambda: [f for f in fake.files.values()
+                                  if f.get("channel") == alice.dm], what="the chart")
+        home = await eventually(lambda: fake.home.get(ALICE), what="the refreshed tab")
+        assert "3 h" in texts_of(home)
+
+
+async def test_the_digest_setter_picks_day_time_and_language_in_a_modal(fake, coach, clock,
+                                                                      tmp_path):
+    from datetime import timedelta
+    port, settings = serving(fake, tmp_path)
+    url = f"http://127.0.0.1:{port}/slack/events"
+    alice, bob = SlackUser(fake, url, TEAM, ALICE), SlackUser(fake, url, TEAM, "U0BOB")
+    confirmed_user(coach, "slack", KEY)
+    clock.now = MONDAY_NINE_PARIS  # the check-in on 16 to 22 November
+    for answer in ("point", "3", "passer", "2", "0"):
+        coach.handle(Inbound("slack", KEY, text=answer))
+    async with slack_serving(settings, coach) as (_, (app, adapter)):
+        await asyncio.to_thread(alice.command, "digest réglages", "C0MARKETING")
+        first = await eventually(lambda: fake.responses, what="the answer")
+        assert "/coach digest" in first[0]["text"]  # no digest yet: how to set one
+        for text in ("digest", "digest oui"):
+            await asyncio.to_thread(alice.command, text, "C0MARKETING")
+        await eventually(lambda: len(fake.responses) == 3, what="the digest set")
+        await asyncio.to_thread(bob.command, "digest réglages", "C0MARKETING")
+        refused = await eventually(lambda: fake.responses[3:], what="bob's answer")
+        assert "<@U0ALICE>" in refused[0]["text"] and not fake.modals
+
+        await asyncio.to_thread(alice.command, "digest réglages", "C0MARKETING")
+        [modal] = await eventually(lambda: fake.modals, what="the digest modal")
+        valid(modal)
+        status, body = await asyncio.to_thread(alice.submit_view, modal, {
+            "day": {"selected_option": {"value": "1"}}, "time": {"selected_time": "08:15"},
+            "language": {"selected_option": {"value": "en"}}})
+        assert status == 200 and not body.strip()
+        confirmation = await eventually(lambda: [m for m in fake.messages.values()
+                                                 if "mardi à 08:15" in m["text"]],
+                                        what="the confirmation in the DM")
+        assert "Langue du résumé : English" in confirmation[0]["text"]
+
+        clock.now = MONDAY_NINE_PARIS + timedelta(hours=1)  # Monday 10:00: not any more
+        assert await adapter.post_due_digests(app) == 0
+        clock.now = MONDAY_NINE_PARIS + timedelta(days=1, minutes=15)  # Tuesday 8:15
+        assert await adapter.post_due_digests(app) == 1
+    [post] = [p for p in fake.sent("chat.postMessage") if p["channel"] == "C0MARKETING"]
+    assert "16 to 22 November" in post["text"] and "<@U0ALICE>: 3 h" in post["text"]

@@ -65,3 +65,28 @@ def test_a_right_form_saves_every_field_at_once(coach):
 def test_settings_before_the_plan_is_confirmed_are_refused_kindly(coach):
     errors = home.save_settings(coach, "slack", "42", FORM)
     assert list(errors) == ["day"] and "plan" in errors["day"]
+
+
+def test_a_checkin_form_saves_every_figure_at_once_or_nothing(coach, store):
+    confirmed(coach)
+    form = home.checkin_form(coach, "slack", "42")
+    assert form.split and not form.answered and "du " in form.period
+    user_id = coach.store.load_user("slack", "42").id
+    errors = home.save_checkin(coach, "slack", "42", {"hours": "beaucoup", "results": ""})
+    assert set(errors) == {"hours", "results"}
+    assert store.history(user_id) == []  # nothing half-saved
+    doubt = home.save_checkin(coach, "slack", "42", {"hours": "3", "results": "1",
+                                                      "revenue": "450 $"})
+    assert list(doubt) == ["revenue"] and "?" in doubt["revenue"]
+    assert home.save_checkin(coach, "slack", "42", {
+        "hours": "1 h 30", "split": "LinkedIn 1, TikTok 0,5", "results": "2",
+        "revenue": ""}) == {}
+    [week] = store.history(user_id)
+    assert (week.hours, week.hours_split, week.results, week.revenue) == (
+        1.5, {"linkedin": 1.0, "tiktok": 0.5}, 2.0, None)
+    assert home.checkin_form(coach, "slack", "42").answered
+    assert home.checkin_verdict(coach, "slack", "42")[0].text  # the verdict, after commit
+    # the same period again: its figures are replaced, not added
+    assert home.save_checkin(coach, "slack", "42", {"hours": "4", "results": "0"}) == {}
+    [week] = store.history(user_id)
+    assert (week.hours, week.hours_split or None, week.results) == (4.0, None, 0.0)

@@ -314,17 +314,32 @@ def test_a_digest_is_due_claimed_once_and_stopped(store):
     store.set_digest("T2", "C2", "UTC", NOW + timedelta(days=30), "U2")
     store.set_digest("T3", "C3", "UTC", None, "U3")
     [digest] = store.due_digests(NOW)
-    assert digest == Digest("T1", "C1", "Europe/Paris", due)
+    assert digest == Digest("T1", "C1", "Europe/Paris", due, set_by="U1")
     next_week = due + timedelta(days=7)
     assert store.claim_digest(digest, next_week)
     assert not store.claim_digest(digest, next_week)
     assert store.due_digests(NOW) == []
-    assert store.due_digests(next_week) == [Digest("T1", "C1", "Europe/Paris", next_week)]
+    assert store.due_digests(next_week) == [Digest("T1", "C1", "Europe/Paris", next_week,
+                                                   set_by="U1")]
     store.set_digest("T1", "C9", "UTC", due, "U4")  # moved to another channel
-    assert store.due_digests(NOW) == [Digest("T1", "C9", "UTC", due)]
+    assert store.due_digests(NOW) == [Digest("T1", "C9", "UTC", due, set_by="U4")]
     store.stop_digest("T1")
     assert store.due_digests(next_week) == []
 
+
+
+def test_a_digest_keeps_the_day_time_and_language_its_setter_chose(store):
+    assert store.load_digest("T1") is None
+    store.set_digest("T1", "C1", "Europe/Paris", NOW, "U1")
+    assert store.load_digest("T1") == Digest("T1", "C1", "Europe/Paris", NOW, set_by="U1")
+    tuesday = NOW + timedelta(days=1)
+    store.schedule_digest("T1", 1, clock_time(8, 15), "en", tuesday)
+    chosen = Digest("T1", "C1", "Europe/Paris", tuesday, 1, clock_time(8, 15), "en", "U1")
+    assert store.load_digest("T1") == chosen
+    assert store.due_digests(tuesday) == [chosen]
+    store.set_digest("T1", "C2", "Europe/Paris", tuesday, "U1")  # moved: choices kept
+    assert store.load_digest("T1") == Digest("T1", "C2", "Europe/Paris", tuesday, 1,
+                                             clock_time(8, 15), "en", "U1")
 
 def test_the_shared_week_holds_the_members_who_share_their_answered_period(store):
     monday, friday = date(2026, 11, 23), date(2026, 11, 27)
