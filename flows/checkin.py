@@ -35,6 +35,10 @@ from storage.checkins import DONE, LEFT, REPLACE, CheckinRecord
 from storage.port import Store
 
 SKIPPABLE = ("split", "revenue")
+# The settings' buttons (a prompt of their own: pressed any time after the plan).
+SETTINGS_PROMPT = "settings"
+SETTINGS_PAUSE_WEEK, SETTINGS_STOP, SETTINGS_RESUME = "pause_week", "stop", "resume"
+TIME_STEP = 30  # minutes a press of "earlier" or "later" moves the check-in
 SKIP = "skip"
 REPLACE_YES = "replace"  # the option that replaces an answered check-in's figures
 REPORT_WEEKS = 8
@@ -590,7 +594,7 @@ class CheckinDesk:
         """Show the check-in settings, or change one: "jour mardi", "pause 2026-12-24"."""
         schedule, _ = self.schedule_of(user_id)
         if not argument:
-            return [Reply(self.settings_text(language, schedule))]
+            return [self.settings_reply(language, schedule)]
         head, _, rest = words.normalize(argument).partition(" ")
         name = next((n for n, names in words.SETTINGS.items() if head in names), None)
         try:
@@ -602,8 +606,60 @@ class CheckinDesk:
             return [Reply(text + "\n\n" + self.settings_text(language, schedule))]
         due = next_due(changed, self.clock())
         self.store.save_schedule(user_id, changed, due)
-        return [Reply(t(language, "settings.saved") + "\n\n" +
-                      self.settings_text(language, changed))]
+        return [self.settings_reply(language, changed, t(language, "settings.saved"))]
+
+    def settings_reply(self, language: str, schedule: Schedule,
+                       before: str | None = None) -> Reply:
+        """Return the settings with one-tap buttons: the next day, half an hour earlier
+        or later, a week's pause, stop or resume. Each button carries what it sets
+        ("day:1", "time:09:30"), as its label shows, so a button of an older message
+        sets what it says, never a step from a schedule changed since."""
+        text = self.settings_text(language, schedule)
+        day = next(d % 7 for d in range(schedule.weekday + 1, schedule.weekday + 8)
+                   if d % 7 not in schedule.days_off)
+        minutes = schedule.at.hour * 60 + schedule.at.minute
+        earlier, later = ((minutes + step) % (24 * 60) for step in (-TIME_STEP, TIME_STEP))
+        options = [Option(f"day:{day}", t(language, "settings.button.next_day",
+                                          day=day_name(language, day)))]
+        for key, at in (("earlier", earlier), ("later", later)):
+            shown = f"{at // 60:02}:{at % 60:02}"
+            options.append(Option(f"time:{shown}", t(language, f"settings.button.{key}",
+                                                     time=shown)))
+        if schedule.stopped:
+            options.append(Option(SETTINGS_RESUME, t(language, "settings.button.resume")))
+        else:
+            options += [Option(SETTINGS_PAUSE_WEEK, t(language, "settings.button.pause_week")),
+                        Option(SETTINGS_STOP, t(language, "settings.button.stop"))]
+        return Reply(f"{before}\n\n{text}" if before else text, prompt=SETTINGS_PROMPT,
+                     options=tuple(options))
+
+    def pressed(self, schedule: Schedule, button: str) -> Schedule:
+        """Return the schedule a settings button sets, or raise InvalidAnswer."""
+        name, _, value = button.partition(":")
+        if name == "day" and value.isdigit() and int(value) < 7:
+            return self.change(schedule, "day", day_name("en", int(value)), "en")
+        if name == "time" and value:
+            return self.change(schedule, "time", value, "en")
+        if button == SETTINGS_PAUSE_WEEK:
+            return replace(schedule, paused_until=self.today(schedule) + timedelta(days=7),
+                           stopped=False)
+        if button == SETTINGS_STOP:
+            return replace(schedule, stopped=True)
+        if button == SETTINGS_RESUME:
+            return replace(schedule, stopped=False, paused_until=None)
+        raise InvalidAnswer("settings.unknown")
+
+    def settings_button(self, language: str, user_id: int, button: str) -> list[Reply]:
+        """Apply a settings button and show the settings again, with fresh buttons."""
+        schedule, _ = self.schedule_of(user_id)
+        try:
+            changed = self.pressed(schedule, button)
+        except InvalidAnswer as problem:
+            if problem.key == "settings.unknown":  # not one of ours: a toast, no change
+                return [Reply(t(language, "already_answered"), notice=True)]
+            return [self.settings_reply(language, schedule, t(language, problem.key))]
+        self.store.save_schedule(user_id, changed, next_due(changed, self.clock()))
+        return [self.settings_reply(language, changed, t(language, "settings.saved"))]
 
     def settings_text(self, language: str, schedule: Schedule) -> str:
         days_off = ", ".join(day_name(language, d) for d in sorted(schedule.days_off))

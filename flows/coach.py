@@ -126,6 +126,11 @@ class Coach:
 
         With `tolerant`, a text that is almost a command ("retoure") is asked about first.
         """
+        if inbound.choice is not None and inbound.choice.prompt == checkin.SETTINGS_PROMPT:
+            if turn.interview.state != PLAN_CONFIRMED or not inbound.choice.values:
+                return [Reply(t(turn.language, "already_answered"), notice=True)]
+            return self.checkins.settings_button(turn.language, turn.user.id,
+                                                 inbound.choice.values[0])
         record = self._open_checkin(turn)
         command = words.command_of(inbound.text or "") if inbound.choice is None else None
         if command is None and inbound.choice is None and tolerant:

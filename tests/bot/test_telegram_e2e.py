@@ -183,3 +183,34 @@ def test_a_429_is_waited_out_and_the_message_still_arrives(fake, bot):
     fake.type(ALICE, "aide")
     fake.wait_for_text(ALICE, "Partez du pourquoi")
     assert len(fake.sent("429")) == 1
+
+
+def test_settings_change_by_buttons_one_tap_each(fake, tmp_path):
+    from flows.coach import Coach
+    from tests.bot.test_nudges import confirmed_user
+    database = tmp_path / "coach.db"
+    store = storage.open_store(str(database))
+    confirmed_user(Coach(store), "telegram", str(ALICE))  # a plan confirmed earlier
+    store.close()
+    process = telegram_bot(fake, database)
+    try:
+        fake.type(ALICE, "/settings")
+        shown = fake.wait_for_text(ALICE, "Jours sans message")
+        labels = [b["text"] for row in shown["reply_markup"]["inline_keyboard"] for b in row]
+        assert labels == ["Le mardi", "Plus tôt : 08:30", "Plus tard : 09:30",
+                          "Pause d'une semaine", "Arrêter le point"]
+        fake.press(ALICE, shown, "Plus tard : 09:30")
+        again = fake.wait_for_text(ALICE, "chaque lundi à 09:30")
+        assert "C'est noté" in again["text"]
+        fake.press(ALICE, again, "Arrêter le point")
+        stopped = fake.wait_for_text(ALICE, "Le point hebdomadaire est arrêté")
+        assert "Reprendre le point" in json.dumps(stopped["reply_markup"], ensure_ascii=False)
+        fake.press(ALICE, shown, "Le mardi")  # an old keyboard sets what its label says
+        fake.wait_for_text(ALICE, "chaque mardi à 09:30")
+    finally:
+        process.stop()
+    db = storage.open_database(str(database))
+    user = storage.load_user(db, "telegram", str(ALICE))
+    schedule, _ = storage.checkins.load_schedule(db, user.id)
+    assert (schedule.weekday, schedule.at.strftime("%H:%M"), schedule.stopped) == (
+        1, "09:30", True)

@@ -455,3 +455,38 @@ def test_one_message_is_one_transaction_a_failure_saves_nothing_of_it(coach, mon
     monkeypatch.undo()
     record = coach.checkins.open_record(user_id(coach))
     assert record.step == "hours" and record.hours is None  # the figure was rolled back
+
+
+def test_settings_buttons_each_set_what_their_label_shows(coach, clock):
+    uid = user_id(coach)
+    coach.handle(text("réglages congés mardi"))
+    [shown] = coach.handle(text("réglages"))
+    assert shown.prompt == checkin.SETTINGS_PROMPT
+    assert [o.label for o in shown.options] == [
+        "Le mercredi", "Plus tôt : 08:30", "Plus tard : 09:30", "Pause d'une semaine",
+        "Arrêter le point"]  # Tuesday is a day off: the next day is Wednesday
+    by_label = {o.label: o.value for o in shown.options}
+    [reply] = coach.handle(press(checkin.SETTINGS_PROMPT, by_label["Pause d'une semaine"]))
+    assert "En pause jusqu'au" in reply.text
+    assert coach.store.load_schedule(uid)[0].paused_until == date(2026, 11, 29)
+    coach.handle(press(checkin.SETTINGS_PROMPT, by_label["Plus tôt : 08:30"]))
+    coach.handle(press(checkin.SETTINGS_PROMPT, by_label["Le mercredi"]))
+    schedule = coach.store.load_schedule(uid)[0]
+    assert (schedule.weekday, schedule.at.strftime("%H:%M")) == (2, "08:30")
+    coach.handle(text("réglages heure 23h45"))
+    [late] = coach.handle(text("réglages"))
+    assert "Plus tard : 00:15" in [o.label for o in late.options]  # past midnight
+    for forged in ("day:9", "time:", "nothing"):
+        [answer] = coach.handle(press(checkin.SETTINGS_PROMPT, forged))
+        assert answer.notice and "déjà" in answer.text
+    [refused] = coach.handle(press(checkin.SETTINGS_PROMPT, "day:1"))  # a day off now
+    assert "jours sans message : choisissez-en un autre" in refused.text
+    assert coach.store.load_schedule(uid)[0].weekday == 2
+
+
+def test_settings_buttons_before_a_confirmed_plan_change_nothing(store, clock):
+    fresh = Coach(store, "fr", "Europe/Paris", clock)
+    fresh.handle(text("start", user="u2"))
+    [answer] = fresh.handle(press(checkin.SETTINGS_PROMPT, "stop", user="u2"))
+    assert answer.notice
+    assert store.load_schedule(store.load_user(PLATFORM, "u2").id) is None
