@@ -1,4 +1,5 @@
-"""The nudge scheduler: sends due weekly check-ins and their one reminder.
+"""The nudge scheduler: sends due weekly check-ins and their one reminder, and once a
+day prunes the records kept only for a while (`Store.prune`).
 
 Every round reads what is due from SQLite, so a restart loses nothing. A check-in is
 claimed (recorded with its week, the schedule moved on) before it is sent: a restart
@@ -17,7 +18,7 @@ import asyncio
 import logging
 from dataclasses import replace
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flows.coach import Coach
 from flows.messages import Reply
@@ -28,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 Sender = Callable[[str, list[Reply]], Awaitable[None]]
 INTERVAL = 30.0  # seconds between rounds
+KEPT = timedelta(days=7)  # processed updates and used OAuth states, then pruned
+PRUNE_EVERY = timedelta(days=1)
 
 
 class Scheduler:
@@ -39,6 +42,7 @@ class Scheduler:
         self.senders = senders
         self.clock = coach.clock  # the coach and its nudges must agree on the week
         self.interval = interval
+        self.pruned_at: datetime | None = None
 
     async def run(self) -> None:
         """Run rounds until cancelled; a failing round is logged and the next one runs."""
@@ -54,6 +58,8 @@ class Scheduler:
         now, sent, platforms = self.clock(), 0, tuple(self.senders)
         if not self.coach.store.claim_leadership("scheduler"):
             return 0  # another worker leads the nudges: one rate limiter for the sends
+        if only is None and (self.pruned_at is None or now - self.pruned_at >= PRUNE_EVERY):
+            self.prune(now)
         for due in self.coach.store.due_checkins(now, platforms):
             if only in (None, (due.platform, due.platform_user_id)):
                 sent += await self._checkin(due, now)
@@ -61,6 +67,17 @@ class Scheduler:
             if only in (None, (due.platform, due.platform_user_id)):
                 sent += await self._reminder(due, now)
         return sent
+
+    def prune(self, now: datetime) -> None:
+        """Forget what is kept only for a while (processed updates, used OAuth states)
+        once it is KEPT old; a failure is logged and tried again next round."""
+        try:
+            removed = self.coach.store.prune(now - KEPT)
+        except Exception:
+            logger.exception("pruning failed")
+            return
+        self.pruned_at = now
+        logger.info("pruned %s records older than %s days", removed, KEPT.days)
 
     async def _checkin(self, due: checkins.Due, now: datetime) -> int:
         schedule, store = due.schedule, self.coach.store

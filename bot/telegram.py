@@ -114,7 +114,9 @@ class TelegramAdapter:
         """Record an update that does not reach the coach (a check mark, a group message);
         False when it was seen before. Updates for the coach are recorded by the coach, in
         the transaction that handles them."""
-        if self.coach.store.record_update(PLATFORM, update.update_id):
+        user = update.effective_user
+        key = f"{PLATFORM}:{user.id}" if user else None
+        if self.coach.store.record_update(PLATFORM, update.update_id, key):
             return True
         logger.info("update %s already processed", update.update_id)
         return False

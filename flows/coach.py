@@ -70,9 +70,10 @@ class Coach:
         """Answer one message from a user in one transaction, under that user's lock:
         everything it changed is saved, with its delivery recorded as handled, or nothing
         is (so a redelivery after a crash is handled, and one after success is not)."""
-        with self.store.transaction(f"{inbound.platform}:{inbound.user_id}"):
+        key = f"{inbound.platform}:{inbound.user_id}"
+        with self.store.transaction(key):
             if inbound.delivery is not None and not self.store.record_update(
-                    inbound.platform, inbound.delivery):
+                    inbound.platform, inbound.delivery, key):
                 logger.info("%s delivery %s already handled", inbound.platform,
                             inbound.delivery)
                 return []  # a redelivery: recorded with the first handling, or not at all

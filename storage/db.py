@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import shlex
 import sqlite3
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlite_utils import Database, Migrations
@@ -92,6 +95,14 @@ def m006_checkin_periods(db: Database) -> None:
     db["checkins"].create_index(["user_id", "last_day"])
 
 
+@MIGRATIONS()
+def m007_personal_data(db: Database) -> None:
+    """Record who sent each processed update (the user's key, "telegram:42"), so that
+    deleting a user removes their updates, with indexes for that and for pruning."""
+    db["processed_updates"].add_column("user_key", str)
+    db["processed_updates"].create_index(["user_key"])
+    db["processed_updates"].create_index(["processed_at"])
+
 
 @MIGRATIONS()
 def m008_slack_installations(db: Database) -> None:
@@ -142,6 +153,7 @@ SLACK_TABLES = {
         installed_at datetime NOT NULL DEFAULT current_timestamp)""",
 }
 
+
 def _sent_day(row: dict, zone: str | None) -> date | None:
     """Return the local day an old check-in was sent, else the Monday of its ISO week."""
     try:
@@ -156,14 +168,62 @@ def _sent_day(row: dict, zone: str | None) -> date | None:
         return None
 
 
+OWNER_ONLY = 0o600  # the database and its -wal and -shm: nobody else on the machine
+COMPANIONS = ("-wal", "-shm")
+
+
 def open_database(path: str | None = None) -> Database:
-    """Open (or create) the database at `path`, in memory when None, and migrate it."""
+    """Open (or create, readable by its owner only) the database at `path`, in memory
+    when None, and migrate it. Deleted rows are overwritten (`secure_delete`), so that
+    a checkpoint (`scrub`) leaves no trace of them in the files. An existing file that
+    others may read is reported, with the command that fixes it."""
+    if path:
+        _create_owner_only(Path(path))
+        warn_if_readable(Path(path))
     db = Database(path) if path else Database(memory=True)
     if path:
         db.enable_wal()
         db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA busy_timeout=5000")
     db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA secure_delete=ON")
     MIGRATIONS.apply(db)
     logger.debug("database ready: %s", path or ":memory:")
     return db
+
+
+def _create_owner_only(path: Path) -> None:
+    """Create an empty database file with mode 0600 (SQLite gives its -wal and -shm
+    the same mode), unless it exists."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, OWNER_ONLY))
+    except FileExistsError:
+        return
+    os.chmod(path, OWNER_ONLY)  # whatever the umask
+
+
+def readable_by_others(path: Path) -> list[Path]:
+    """Return the database file and companions that group or others may access."""
+    files = [path] + [path.with_name(path.name + suffix) for suffix in COMPANIONS]
+    return [f for f in files if f.exists() and f.stat().st_mode & 0o077]
+
+
+def warn_if_readable(path: Path) -> None:
+    """Log a warning naming the database files others may read, and the fix."""
+    loose = readable_by_others(path)
+    if loose:
+        names = " ".join(shlex.quote(str(f)) for f in loose)
+        logger.warning("%s can be read by other users of this machine (mode %s): "
+                       "run  chmod 600 %s", loose[0], oct(loose[0].stat().st_mode & 0o777),
+                       names)
+
+
+def scrub(db: Database) -> bool:
+    """Move every committed change into the database file and empty the -wal, so that
+    rows just deleted (overwritten with zeros by `secure_delete`) are in none of the
+    files. Call it outside a transaction; False when a reader kept it from finishing."""
+    busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    if busy:
+        logger.warning("the checkpoint after a delete could not finish (a reader): the "
+                       "deleted rows stay in the -wal file until the next checkpoint")
+    return not busy

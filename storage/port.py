@@ -48,9 +48,22 @@ class Store(Protocol):
     def create_user(self, platform: str, platform_user_id: str, language: str,
                     language_chosen: bool = False) -> UserRecord: ...
     def save_user(self, user: UserRecord, previous_answers: dict[str, object]) -> None: ...
-    def delete_user(self, user_id: int) -> None: ...
-    def export_user(self, user_id: int) -> dict[str, object]: ...
-    def record_update(self, platform: str, update_id: object) -> bool: ...
+    def delete_user(self, user_id: int) -> None:
+        """Remove every row storage/personal.py lists for the user (LookupError if
+        unknown); on SQLite, once committed, nothing of them is left in the files."""
+
+    def export_user(self, user_id: int) -> dict[str, object]:
+        """Return, ready for JSON, every row `delete_user` removes or changes."""
+
+    def record_update(self, platform: str, update_id: object,
+                      user_key: str | None = None) -> bool:
+        """Record a delivery as handled, with the key of its user ("telegram:42") when
+        known (deleting the user removes it); False if it already was."""
+
+    def prune(self, before: datetime) -> int:
+        """Delete what is kept only for a while (processed updates, used OAuth states)
+        older than `before`; return how many rows went. The scheduler's leader calls it
+        daily: add any other short-lived record here."""
 
     # schedules and check-ins
     def save_schedule(self, user_id: int, schedule: Schedule,
@@ -72,7 +85,9 @@ class Store(Protocol):
 
     # Slack team digests
     def set_digest(self, team: str, channel: str, timezone: str,
-                   next_due: datetime | None, set_by: str) -> None: ...
+                   next_due: datetime | None, set_by: str) -> None:
+        """Post `team`'s digest in `channel`; `set_by` is the key of the member who set
+        it up ("slack:T1:U1")."""
     def stop_digest(self, team: str) -> None: ...
     def set_member(self, user_id: int, shared: bool) -> None: ...
     def load_digest(self, team: str) -> Digest | None: ...

@@ -36,16 +36,17 @@ from psycopg_pool import ConnectionPool
 
 from flows.schedule import DEFAULT_DAY, Period, Schedule, period_key
 from flows.verdict import WeekReport
+from storage import personal
 from storage.checkins import ANSWERED, DONE, CheckinRecord, Due
 from storage.digests import DIGEST_DAY, DIGEST_TIME, Digest
 from storage.users import UserRecord
 
 logger = logging.getLogger(__name__)
 
-# (name, SQL), applied in this order, each once: append new ones at the end. The end
-# schema is storage/db.py's m001..m006 (same tables, columns, keys and indexes), with
-# PostgreSQL types. A fresh database has no legacy rows, so m006 re-keys nothing. m008
-# holds what slack_sdk's SQLite installation store creates in the SQLite file itself.
+# (name, SQL), applied in this order, each once: in name order (a test checks it). The end
+# schema is storage/db.py's (same tables, columns, keys and indexes), with PostgreSQL
+# types. A fresh database has no legacy rows, so m006 re-keys nothing. m008 holds what
+# slack_sdk's SQLite installation store creates in the SQLite file itself.
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_users_and_answers", """
         CREATE TABLE users (
@@ -125,6 +126,11 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("m006_checkin_periods", """
         ALTER TABLE checkins ADD COLUMN first_day date, ADD COLUMN last_day date;
         CREATE INDEX idx_checkins_user_id_last_day ON checkins (user_id, last_day);
+    """),
+    ("m007_personal_data", """
+        ALTER TABLE processed_updates ADD COLUMN user_key text;
+        CREATE INDEX idx_processed_updates_user_key ON processed_updates (user_key);
+        CREATE INDEX idx_processed_updates_processed_at ON processed_updates (processed_at);
     """),
     # Slack installations (OAuth into many workspaces): slack_sdk's two tables, as its
     # SQLite store has them on SQLite, for storage/slack_installations.py.
@@ -263,6 +269,7 @@ def _digest(row: dict) -> Digest:
                   row["local_time"] or DIGEST_TIME, row["language"], row["set_by"])
 
 
+TEXT_ORDER = {"question", "week", "team", "update_id"}  # sorted byte-wise, like SQLite
 ANSWERED_SQL = "(step = ANY(%(answered)s) OR answered_at IS NOT NULL) AND hours IS NOT NULL"
 
 
@@ -488,42 +495,52 @@ class PostgresStore:
             yield cursor
 
     def delete_user(self, user_id: int) -> None:
-        """Remove the user and everything stored about them (LookupError if unknown,
-        nothing removed)."""
+        """Remove the user and everything stored about them, following
+        storage/personal.py (LookupError if unknown, nothing removed)."""
         with self._atomic() as cursor:
-            if cursor.execute("SELECT id FROM users WHERE id = %s FOR UPDATE",
-                              [user_id]).fetchone() is None:
+            found = cursor.execute("SELECT platform, platform_user_id FROM users WHERE "
+                                   "id = %s FOR UPDATE", [user_id]).fetchone()
+            if found is None:
                 raise LookupError(f"no user {user_id}")
-            for table in ("answers", "checkins", "schedules", "digest_members"):
-                cursor.execute(f"DELETE FROM {table} WHERE user_id = %s", [user_id])
-            cursor.execute("DELETE FROM users WHERE id = %s", [user_id])
+            who = personal.Who(user_id, found["platform"], found["platform_user_id"])
+            for sql, values in personal.statements(who):
+                cursor.execute(sql.replace("?", "%s"), values)
 
     def export_user(self, user_id: int) -> dict[str, object]:
-        """Return everything stored about the user, ready for JSON, in SQLite's shapes
-        (LookupError if unknown)."""
+        """Return everything stored about the user, ready for JSON, in SQLite's shapes:
+        every row `delete_user` removes or changes (LookupError if unknown)."""
+        rows = {}
         with self._cursor() as cursor:
-            user = cursor.execute("SELECT * FROM users WHERE id = %s", [user_id]).fetchone()
+            user = cursor.execute("SELECT platform, platform_user_id FROM users WHERE "
+                                  "id = %s", [user_id]).fetchone()
             if user is None:
                 raise LookupError(f"no user {user_id}")
-            answers = {a["question"]: {"value": a["value"],
-                                       "updated_at": _exported(a)["updated_at"]}
-                       for a in cursor.execute(
-                           "SELECT question, value, updated_at FROM answers WHERE user_id = "
-                           "%s ORDER BY question COLLATE \"C\"", [user_id])}
-            schedule = cursor.execute("SELECT * FROM schedules WHERE user_id = %s",
-                                      [user_id]).fetchone()
-            checkins = cursor.execute("SELECT * FROM checkins WHERE user_id = %s "
-                                      "ORDER BY week COLLATE \"C\"", [user_id]).fetchall()
-        return {"user": _exported(user, ("pending_value",), ensure_ascii=False),
-                "answers": answers, "schedule": _exported(schedule, ("days_off",)),
-                "checkins": [_exported(c, ("hours_split", "results_split"))
-                             for c in checkins]}
+            who = personal.Who(user_id, user["platform"], user["platform_user_id"])
+            for holding in personal.PERSONAL:
+                condition, values = personal.where(holding, who)
+                order = "" if not holding.order else " ORDER BY " + ", ".join(
+                    f'{column.strip()} COLLATE "C"' if column.strip() in TEXT_ORDER
+                    else column.strip() for column in holding.order.split(","))
+                found = cursor.execute(f"SELECT * FROM {holding.table} WHERE "
+                                       f"{condition.replace('?', '%s')}{order}",
+                                       values).fetchall()
+                rows[holding.table] = [_exported(r, holding.json, ensure_ascii=False)
+                                       for r in found]
+        return personal.shaped(rows)
 
-    def record_update(self, platform: str, update_id: object) -> bool:
-        """Record a platform update as processed; False if it already was."""
+    def record_update(self, platform: str, update_id: object,
+                      user_key: str | None = None) -> bool:
+        """Record a platform update as processed, with its user's key when known;
+        False if it already was."""
         return self._count("INSERT INTO processed_updates (platform, update_id, "
-                           "processed_at) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-                           [platform, str(update_id), _now()]) == 1
+                           "processed_at, user_key) VALUES (%s, %s, %s, %s) "
+                           "ON CONFLICT DO NOTHING",
+                           [platform, str(update_id), _now(), user_key]) == 1
+
+    def prune(self, before: datetime) -> int:
+        """Delete processed updates and used OAuth states older than `before`."""
+        return self._count("DELETE FROM processed_updates WHERE processed_at < %s",
+                           [before])
 
     # schedules and check-ins
     def save_schedule(self, user_id: int, schedule: Schedule,

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from flows.schedule import Period, Schedule
 from flows.verdict import WeekReport
 from storage import checkins, digests, users
+from storage.db import scrub
 from storage.checkins import CheckinRecord, Due
 from storage.digests import Digest
 from storage.users import UserRecord
@@ -21,13 +22,22 @@ class SqliteStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._scrub_after_commit = False  # a user was deleted in the open transaction
 
     @contextmanager
     def transaction(self, key: str | None = None) -> Iterator[None]:
         """Run a block in one transaction (SQLite has one writer: `key` needs no lock
-        of its own beyond the adapters' in-process ones)."""
-        with self.db.atomic():
-            yield
+        of its own beyond the adapters' in-process ones). After one that deleted a user
+        commits, the WAL is checkpointed so the deleted rows are gone from the files."""
+        outermost = not self.db.conn.in_transaction
+        try:
+            with self.db.atomic():
+                yield
+            if outermost and self._scrub_after_commit:
+                scrub(self.db)
+        finally:
+            if outermost:
+                self._scrub_after_commit = False
 
     def ping(self) -> bool:
         """Tell whether the database answers."""
@@ -63,13 +73,23 @@ class SqliteStore:
         users.save_user(self.db, user, previous_answers)
 
     def delete_user(self, user_id: int) -> None:
+        """Remove the user and everything stored about them (storage/personal.py); once
+        committed, nothing of it is left in the database files."""
         users.delete_user(self.db, user_id)
+        if self.db.conn.in_transaction:
+            self._scrub_after_commit = True
+        else:
+            scrub(self.db)
 
     def export_user(self, user_id: int) -> dict[str, object]:
         return users.export_user(self.db, user_id)
 
-    def record_update(self, platform: str, update_id: object) -> bool:
-        return users.record_update(self.db, platform, update_id)
+    def record_update(self, platform: str, update_id: object,
+                      user_key: str | None = None) -> bool:
+        return users.record_update(self.db, platform, update_id, user_key)
+
+    def prune(self, before: datetime) -> int:
+        return users.prune(self.db, before)
 
     # schedules and check-ins
     def save_schedule(self, user_id: int, schedule: Schedule,

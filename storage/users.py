@@ -9,6 +9,8 @@ from datetime import datetime, timezone
 
 from sqlite_utils import Database
 
+from storage import personal
+
 
 @dataclass
 class UserRecord:
@@ -99,28 +101,51 @@ def upsert_answers(db: Database, user_id: int, answers: dict[str, object], now: 
 
 
 def delete_user(db: Database, user_id: int) -> None:
-    """Remove the user and everything stored about them."""
-    with db.atomic():
-        for table in ("answers", "checkins", "schedules", "digest_members"):
-            db[table].delete_where("user_id = ?", [user_id])
-        db["users"].delete(user_id)
+    """Remove the user and everything stored about them, following storage/personal.py
+    (LookupError if unknown, nothing removed)."""
+    with in_transaction(db):
+        for sql, values in personal.statements(_who(db, user_id)):
+            db.execute(sql, values)
 
 
 def export_user(db: Database, user_id: int) -> dict[str, object]:
-    """Return everything stored about the user, ready for JSON."""
-    user = db["users"].get(user_id)
-    answers = {a["question"]: {"value": json.loads(a["value"]), "updated_at": a["updated_at"]}
-               for a in db["answers"].rows_where("user_id = ?", [user_id], order_by="question")}
-    schedules = list(db["schedules"].rows_where("user_id = ?", [user_id]))
-    checkins = list(db["checkins"].rows_where("user_id = ?", [user_id], order_by="week"))
-    return {"user": user, "answers": answers,
-            "schedule": schedules[0] if schedules else None, "checkins": checkins}
+    """Return everything stored about the user, ready for JSON: every row that
+    `delete_user` removes or changes (LookupError if unknown)."""
+    who = _who(db, user_id)
+    rows = {}
+    for holding in personal.PERSONAL:
+        condition, values = personal.where(holding, who)
+        order = f" ORDER BY {holding.order}" if holding.order else ""
+        rows[holding.table] = list(db.query(
+            f"SELECT * FROM {holding.table} WHERE {condition}{order}", values))
+    return personal.shaped(rows)
 
 
-def record_update(db: Database, platform: str, update_id: object) -> bool:
-    """Record a platform update as processed; False if it already was."""
+def _who(db: Database, user_id: int) -> personal.Who:
+    """Return who the user is, or raise LookupError."""
+    found = db.execute("SELECT platform, platform_user_id FROM users WHERE id = ?",
+                       [user_id]).fetchone()
+    if found is None:
+        raise LookupError(f"no user {user_id}")
+    return personal.Who(user_id, *found)
+
+
+def record_update(db: Database, platform: str, update_id: object,
+                  user_key: str | None = None) -> bool:
+    """Record a platform update as processed, with the key of the user who sent it
+    ("telegram:42") when known, so that deleting the user removes it; False if it
+    already was."""
     with in_transaction(db):
         cursor = db.execute(
-            "INSERT OR IGNORE INTO processed_updates (platform, update_id, processed_at) "
-            "VALUES (?, ?, ?)", [platform, str(update_id), _now()])
+            "INSERT OR IGNORE INTO processed_updates (platform, update_id, processed_at, "
+            "user_key) VALUES (?, ?, ?, ?)", [platform, str(update_id), _now(), user_key])
     return cursor.rowcount == 1
+
+
+def prune(db: Database, before: datetime) -> int:
+    """Delete the records kept only for a while (processed updates, used OAuth states)
+    older than `before`; return how many rows went."""
+    with in_transaction(db):
+        cursor = db.execute("DELETE FROM processed_updates WHERE processed_at < ?",
+                            [before.astimezone(timezone.utc).isoformat(timespec="seconds")])
+    return cursor.rowcount

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 from bot import telegram
@@ -53,3 +55,20 @@ async def test_a_second_long_poller_stops_at_start_and_says_to_use_webhooks(foll
             async with telegram.running(settings, follower):
                 pass
         assert fake.sent("getUpdates") == []
+
+
+async def test_the_leading_worker_prunes_processed_updates_once_a_day(coach, follower,
+                                                                       clock):
+    store = coach.store
+    assert store.record_update("telegram", 1, "telegram:111")
+    clock.now = datetime.now(timezone.utc) + timedelta(days=8)
+    await Scheduler(follower, {}).tick()
+    assert not store.record_update("telegram", 1)  # a follower prunes nothing
+    leader = Scheduler(coach, {})
+    await leader.tick()
+    assert store.record_update("telegram", 1)  # over seven days old: forgotten
+    await leader.tick()
+    assert not store.record_update("telegram", 1)  # once a day, not every round
+    clock.now += timedelta(days=1)
+    await leader.tick()
+    assert store.record_update("telegram", 1)

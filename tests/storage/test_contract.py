@@ -111,6 +111,80 @@ def test_delete_removes_everything_about_the_user_and_nothing_else(store):
         store.export_user(gone)
 
 
+def rows_where(store, table, condition, values):
+    """The rows of `table` that meet `condition` (`?` placeholders), on either store."""
+    if hasattr(store, "db"):  # SqliteStore
+        return list(store.db.query(f"SELECT * FROM {table} WHERE {condition}", values))
+    with store.pool.connection() as conn:
+        return conn.execute(f"SELECT * FROM {table} WHERE {condition.replace('?', '%s')}",
+                            values).fetchall()
+
+
+def slack_member(store, name):
+    """A Slack member with an answer, a schedule, an answered check-in, their line
+    shared in the digest and a handled event; return their id and key."""
+    user_id = user_with_schedule(store, f"T1:{name}", platform="slack")
+    user = store.load_user("slack", f"T1:{name}")
+    user.answers = {"customer": f"Les cafés de {name}"}
+    store.save_user(user, {})
+    answered(store, user_id, PERIOD)
+    store.set_member(user_id, True)
+    assert store.record_update("slack", f"Ev-{name}", f"slack:T1:{name}")
+    return user_id, f"slack:T1:{name}"
+
+
+def test_delete_leaves_no_row_with_the_users_id_or_key(store):
+    from storage.personal import PERSONAL, Who, where
+    gone, _ = slack_member(store, "U1")
+    kept, _ = slack_member(store, "U2")
+    store.set_digest("T1", "C1", "UTC", NOW, "U1")
+    store.set_digest("T2", "C2", "UTC", NOW, "U1")  # the same member id, another team
+    assert store.record_update("slack_oauth_state", "nonce-1")
+    store.delete_user(gone)
+    for holding in PERSONAL:
+        assert rows_where(store, holding.table, *where(holding, Who(gone, "slack", "T1:U1"))
+                          ) == [], holding.table
+    assert store.record_update("slack", "Ev-U1")  # their event's record went with them
+    assert not store.record_update("slack", "Ev-U2")
+    assert not store.record_update("slack_oauth_state", "nonce-1")
+    # the digest they set up keeps being posted for the workspace, without their id
+    assert store.due_digests(NOW) == [Digest("T1", "C1", "UTC", NOW),
+                                      Digest("T2", "C2", "UTC", NOW, set_by="U1")]
+    assert store.shared_week("slack", "T1", date(2026, 11, 23))[0][0] == "U2"
+    assert store.load_user("slack", "T1:U2").answers == {"customer": "Les cafés de U2"}
+    assert len(store.history(kept)) == 1 and store.load_schedule(kept) is not None
+    with pytest.raises(LookupError):
+        store.delete_user(gone)
+
+
+def test_the_export_holds_every_row_that_delete_removes(store):
+    from storage.personal import PERSONAL
+    user_id, key = slack_member(store, "U1")
+    slack_member(store, "U2")
+    store.set_digest("T1", "C1", "UTC", NOW, "U1")
+    store.set_digest("T2", "C2", "UTC", NOW, "U1")  # another team's member
+    export = store.export_user(user_id)
+    assert set(export) == {holding.export for holding in PERSONAL}
+    assert all(export[holding.export] for holding in PERSONAL), export
+    assert export["digest_membership"] == {"user_id": user_id}
+    assert [d["channel"] for d in export["digests_set_up"]] == ["C1"]
+    assert [(u["platform"], u["update_id"], u["user_key"])
+            for u in export["processed_updates"]] == [("slack", "Ev-U1", key)]
+    assert export["answers"] == {"customer": {"value": "Les cafés de U1",
+                                              "updated_at": export["answers"]["customer"][
+                                                  "updated_at"]}}
+
+
+def test_prune_deletes_processed_updates_and_used_oauth_states_older_than_given(store):
+    assert store.record_update("telegram", 1, "telegram:42")
+    assert store.record_update("slack_oauth_state", "nonce-1")
+    now = datetime.now(UTC)
+    assert store.prune(now - timedelta(days=7)) == 0
+    assert not store.record_update("telegram", 1)
+    assert store.prune(now + timedelta(minutes=1)) == 2
+    assert store.record_update("telegram", 1)  # forgotten: it would be handled again
+
+
 def test_an_update_is_recorded_once(store):
     assert store.record_update("telegram", 1001)
     assert not store.record_update("telegram", 1001)
@@ -133,6 +207,10 @@ def populated(store):
                         NOW + timedelta(days=1), None)
     answered(store, user_id, PERIODS[1], 2.5, 1, hours_split={"instagram": 2, "google": 0.5},
              results_split={"instagram": 1}, revenue=400.0)
+    store.set_member(user_id, True)
+    store.set_digest("T1", "C1", "Europe/Paris", datetime(2026, 11, 30, 10, 0, tzinfo=PARIS),
+                     "U42")
+    store.record_update("telegram", 7001, "telegram:42")
     return user_id
 
 
@@ -152,7 +230,7 @@ def normalised(value, key=None):
         assert isinstance(value, str)
         instant = datetime.fromisoformat(value)
         assert instant.tzinfo is not None
-        if key in ("created_at", "updated_at"):  # when the test ran
+        if key in ("created_at", "updated_at", "processed_at"):  # when the test ran
             assert abs(datetime.now(UTC) - instant) < timedelta(minutes=5)
             return "now"
         return instant
@@ -571,7 +649,7 @@ def test_the_migrations_are_recorded_in_order_and_applied_once(pg_store, pg_url)
     assert names[:6] == [
         "m001_users_and_answers", "m002_processed_updates", "m003_checkins",
         "m004_team_digests", "m005_pending_value", "m006_checkin_periods"]
-    assert "m008_slack_installations" in names
+    assert {"m007_personal_data", "m008_slack_installations"} <= set(names)
 
 
 def test_two_workers_migrating_an_empty_database_at_once_apply_each_migration_once(
