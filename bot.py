@@ -20,6 +20,7 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from bot import logs
 from bot.config import ConfigError, Settings, forget_credentials, load_settings
 from bot.console import CHART, run_console
 from bot import web
@@ -91,7 +92,7 @@ async def serve(settings: Settings, coach: Coach, platforms: list[str]) -> None:
             senders["slack"] = await stack.enter_async_context(
                 slack.running(settings, coach, slack_app, adapter))
         if needs_http(settings, platforms):
-            await stack.enter_async_context(web.listening(http, "0.0.0.0", settings.port))
+            await stack.enter_async_context(web.listening(http, settings.host, settings.port))
         nudges = asyncio.create_task(Scheduler(coach, senders).run())
         await stop.wait()
         logger.info("stopping")
@@ -99,6 +100,7 @@ async def serve(settings: Settings, coach: Coach, platforms: list[str]) -> None:
 
 
 def main(argv: list[str]) -> int:
+    os.umask(0o077)  # every file the coach creates is its owner's only
     load_dotenv()
     args = parse_args(argv)
     try:
@@ -108,12 +110,22 @@ def main(argv: list[str]) -> int:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
     forget_credentials(os.environ)
-    logging.basicConfig(
-        level=logging.WARNING if platforms == ["console"] else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for name in ("httpx", "slack_sdk"):  # their lines can carry tokens and user text
-        logging.getLogger(name).setLevel(logging.WARNING)
-    logging.getLogger("transitions").setLevel(logging.WARNING)  # a line per callback
+    # the terminal chat shares its screen with the log: warnings only, unless asked
+    logs.configure(settings.log_level or ("WARNING" if platforms == ["console"] else "INFO"),
+                   settings.secrets)
+    try:
+        run(settings, platforms)
+    except ConfigError as error:  # found at start: a refused token, another poller
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    except Exception:  # logged through the redacting filter, never printed raw
+        logger.exception("the coach stopped on an error")
+        return 1
+    return 0
+
+
+def run(settings: Settings, platforms: list[str]) -> None:
+    """Open the database and run the platforms until stopped."""
     store = open_store(settings.database)
     coach = Coach(store, settings.language, settings.timezone)
     try:
@@ -121,12 +133,8 @@ def main(argv: list[str]) -> int:
             run_console(coach, getpass.getuser(), chart=files_folder(settings) / CHART)
         else:
             asyncio.run(serve(settings, coach, platforms))
-    except ConfigError as error:  # found at start: another worker polls Telegram
-        print(f"Configuration error: {error}", file=sys.stderr)
-        return 2
     finally:
         store.close()  # hands the roles this worker led to another at once
-    return 0
 
 
 if __name__ == "__main__":

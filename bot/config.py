@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Mapping, MutableMapping
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flows.i18n import LANGUAGES
 
 
 SLACK_OAUTH = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+MAKE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
 
 
 class ConfigError(ValueError):
@@ -34,13 +39,29 @@ class Settings:
     slack_client_id: str | None = None
     slack_client_secret: str | None = None
     slack_state_secret: str | None = None
+    host: str = "0.0.0.0"
     port: int = 3000
     port_given: bool = False  # PORT set: serve /healthz even when no platform needs HTTP
+    log_level: str | None = None  # None: INFO, WARNING in the terminal chat
 
     def __repr__(self) -> str:
-        return (f"Settings(database={self.database!r}, language={self.language!r}, "
+        database = self.database
+        for secret in self.secrets:
+            database = database.replace(secret, "***")
+        return (f"Settings(database={database!r}, language={self.language!r}, "
                 f"timezone={self.timezone!r}, telegram={bool(self.telegram_token)}, "
-                f"slack={self.has_slack}, slack_oauth={self.slack_oauth}, port={self.port})")
+                f"slack={self.has_slack}, slack_oauth={self.slack_oauth}, "
+                f"host={self.host!r}, port={self.port}, log_level={self.log_level!r})")
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Return every secret value configured, for the logs' redaction: tokens, the
+        signing, client, state and webhook secrets, the database URL's password."""
+        values = (self.telegram_token, self.telegram_webhook_secret, self.slack_bot_token,
+                  self.slack_signing_secret, self.slack_app_token, self.slack_client_secret,
+                  self.slack_state_secret, urlsplit(self.database).password
+                  if "://" in self.database else None)
+        return tuple(v for v in values if v)
 
     @property
     def has_telegram(self) -> bool:
@@ -71,6 +92,10 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"COACH_TIMEZONE is not a known time zone: {timezone!r}") from None
+    log_level = (get("COACH_LOG_LEVEL") or "").upper() or None
+    if log_level is not None and log_level not in LOG_LEVELS:
+        raise ConfigError(f"COACH_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, "
+                          f"not {log_level!r}")
     port = get("PORT", "3000")
     if not port.isdigit() or not 0 < int(port) < 65536:
         raise ConfigError(f"PORT must be a TCP port number, not {port!r}")
@@ -89,8 +114,17 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         slack_app_token=get("SLACK_APP_TOKEN"),
         slack_api_url=get("SLACK_API_URL", "https://slack.com/api/"),
         slack_client_id=slack_oauth[0], slack_client_secret=slack_oauth[1],
-        slack_state_secret=slack_oauth[2], port=int(port), port_given=bool(get("PORT")),
+        slack_state_secret=slack_oauth[2], host=get("HOST", "0.0.0.0"), port=int(port),
+        port_given=bool(get("PORT")), log_level=log_level,
     )
+    if settings.telegram_webhook_url and not settings.telegram_webhook_secret:
+        raise ConfigError("TELEGRAM_WEBHOOK_SECRET is not set: webhook mode "
+                          "(TELEGRAM_WEBHOOK_URL) needs it, or anyone who finds the URL "
+                          "could act as any user. Make one with  " + MAKE_SECRET)
+    if settings.telegram_webhook_secret and not WEBHOOK_SECRET.fullmatch(
+            settings.telegram_webhook_secret):
+        raise ConfigError("TELEGRAM_WEBHOOK_SECRET may hold only letters, digits, _ and -, "
+                          "1 to 256 of them (Telegram's rule). Make one with  " + MAKE_SECRET)
     if not settings.slack_api_url.endswith("/"):
         raise ConfigError("SLACK_API_URL must end with a slash, like https://slack.com/api/")
     if settings.has_slack:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +35,15 @@ def render(reply: Reply, language: str) -> str:
     if reply.document is not None and reply.document.mime_type == "application/json":
         lines += ["", reply.document.content.decode()]
     return "\n".join(lines)
+
+
+def write_owner_only(path: Path, content: bytes) -> None:
+    """Write a file for the user that nobody else on the machine can read (mode 0600,
+    an existing file's mode included)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as file:
+        os.fchmod(fd, 0o600)
+        file.write(content)
 
 
 def forget_files(coach: Coach, user_id: str, files: tuple[Path, ...]) -> None:
@@ -67,7 +77,7 @@ def run_console(coach: Coach, user_id: str, read: Callable[[str], str] = input,
     document = chart.with_name(PLAN_DOCUMENT)
 
     def save(path: Path, content: bytes, language: str, key: str) -> None:
-        path.write_bytes(content)
+        write_owner_only(path, content)
         print(t(language, key, path=path.resolve()) + "\n", file=out, flush=True)
 
     def show(replies: list[Reply]) -> None:

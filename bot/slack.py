@@ -33,7 +33,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (AsyncConnectionErrorRet
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.ordering import KeyedLocks
 from bot.scheduler import Sender
 from bot.slack_home import (CHECKIN_VIEW, DIGEST_VIEW, HOME_ACTION, SETTINGS_VIEW,
@@ -607,7 +607,13 @@ async def running(settings: Settings, coach: Coach, app: AsyncApp,
     handler = None
     if settings.slack_app_token:
         handler = AsyncSocketModeHandler(app, settings.slack_app_token)
-        await handler.connect_async()
+        try:
+            await handler.connect_async()
+        except SlackApiError as error:
+            digesting.cancel()
+            raise ConfigError(f"Slack refused the Socket Mode connection "
+                              f"({error.response.get('error')}): check SLACK_APP_TOKEN"
+                              ) from None
         logger.info("slack: socket mode connected")
     try:
         yield send

@@ -20,6 +20,7 @@ from aiohttp import web
 from telegram import (Bot, BotCommand, BotCommandScopeDefault, InlineKeyboardButton,
                       InlineKeyboardMarkup, InputFile, Update)
 from telegram.constants import ChatType, ParseMode
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,
                           BaseUpdateProcessor, CallbackQueryHandler, ContextTypes,
                           MessageHandler, filters)
@@ -247,6 +248,21 @@ class PollingTaken(ConfigError):
     """Another worker already long-polls this bot's updates."""
 
 
+async def initialize(application: Application) -> None:
+    """Initialize the bot (getMe), rephrasing a refused token or an unreachable Bot API
+    as a ConfigError that names the setting and never holds the token (the library's
+    own message prints it)."""
+    try:
+        await application.initialize()
+    except InvalidToken:
+        raise ConfigError("the Telegram token was refused: check TELEGRAM_BOT_TOKEN (and "
+                          "TELEGRAM_API_URL, if you set one)") from None
+    except NetworkError as error:
+        raise ConfigError(f"the Telegram Bot API could not be reached "
+                          f"({type(error).__name__}): check the network and "
+                          f"TELEGRAM_API_URL") from None
+
+
 @asynccontextmanager
 async def running(settings: Settings, coach: Coach,
                   web_app: web.Application | None = None) -> AsyncIterator[Sender]:
@@ -261,6 +277,7 @@ async def running(settings: Settings, coach: Coach,
     if not webhook and not coach.store.claim_leadership("telegram-polling"):
         raise PollingTaken("another worker is already long-polling this Telegram bot: "
                            "with several workers, set TELEGRAM_WEBHOOK_URL (webhook mode)")
+    await initialize(application)
     async with application:
         await set_commands(application)
         if webhook:

@@ -16,7 +16,7 @@ from aiohttp import web
 
 from tests.bot.fake_server import FakeServer
 
-TOKEN = "123456:TEST-token"
+TOKEN = "123456:AAH-fake_token-for-tests-0123456789abc"  # the shape of a real one
 BOT = {"id": 999, "is_bot": True, "first_name": "Coach", "username": "coach_test_bot",
        "can_join_groups": True, "can_read_all_group_messages": False,
        "supports_inline_queries": False}
@@ -31,6 +31,7 @@ class FakeTelegram(FakeServer):
         self.messages: dict[int, dict] = {}  # message_id -> message as the bot left it
         self._updates: list[dict] = []
         self.throttle_sends = 0  # answer this many sendMessage calls with a 429
+        self.refusal = 401  # the status a wrong token gets (404 for a malformed one)
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
 
@@ -40,8 +41,11 @@ class FakeTelegram(FakeServer):
     # the Bot API
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != TOKEN:
-            return web.json_response({"ok": False, "error_code": 401,
-                                      "description": "Unauthorized"}, status=401)
+            description = "Unauthorized" if self.refusal == 401 else "Not Found"
+            with self._lock:
+                self.calls.append(("refused", {"method": request.match_info["method"]}))
+            return web.json_response({"ok": False, "error_code": self.refusal,
+                                      "description": description}, status=self.refusal)
         method = request.match_info["method"]
         params = dict(await request.post()) if request.can_read_body else {}
         params = {k: (v if isinstance(v, str) else v.file.read()) for k, v in params.items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -163,6 +164,9 @@ def test_a_checkin_due_while_closed_is_shown_at_start_and_answered(tmp_path):
         console.type(line)
         console.expect(expected)
     assert (tmp_path / "coach-chart.png").read_bytes().startswith(b"\x89PNG")
+    written = ["coach-chart.png", "coach.db", "coach.db-wal", "coach.db-shm"]
+    assert {name: oct(stat.S_IMODE((tmp_path / name).stat().st_mode)) for name in written
+            } == dict.fromkeys(written, "0o600")  # nobody else on the machine reads them
     console.close()
 
 
