@@ -129,6 +129,9 @@ def run(settings: Settings, platforms: list[str]) -> None:
     store = open_store(settings.database)
     coach = Coach(store, settings.language, settings.timezone)
     try:
+        if "slack" in platforms and settings.slack_oauth:
+            from bot.slack import prepare_installations
+            prepare_installations(settings, store)
         if platforms == ["console"]:
             run_console(coach, getpass.getuser(), chart=files_folder(settings) / CHART)
         else:

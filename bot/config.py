@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from dataclasses import dataclass
 from typing import Mapping, MutableMapping
@@ -14,6 +16,8 @@ from flows.i18n import LANGUAGES
 SLACK_OAUTH = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+MAKE_KEY = ('python -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())"')
 MAKE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
 
 
@@ -43,6 +47,7 @@ class Settings:
     port: int = 3000
     port_given: bool = False  # PORT set: serve /healthz even when no platform needs HTTP
     log_level: str | None = None  # None: INFO, WARNING in the terminal chat
+    encryption_key: str | None = None  # Fernet key for the Slack installations' tokens
 
     def __repr__(self) -> str:
         database = self.database
@@ -59,7 +64,7 @@ class Settings:
         signing, client, state and webhook secrets, the database URL's password."""
         values = (self.telegram_token, self.telegram_webhook_secret, self.slack_bot_token,
                   self.slack_signing_secret, self.slack_app_token, self.slack_client_secret,
-                  self.slack_state_secret, urlsplit(self.database).password
+                  self.slack_state_secret, self.encryption_key, urlsplit(self.database).password
                   if "://" in self.database else None)
         return tuple(v for v in values if v)
 
@@ -116,7 +121,11 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         slack_client_id=slack_oauth[0], slack_client_secret=slack_oauth[1],
         slack_state_secret=slack_oauth[2], host=get("HOST", "0.0.0.0"), port=int(port),
         port_given=bool(get("PORT")), log_level=log_level,
+        encryption_key=get("COACH_ENCRYPTION_KEY"),
     )
+    if settings.encryption_key and not is_fernet_key(settings.encryption_key):
+        raise ConfigError("COACH_ENCRYPTION_KEY is not a Fernet key (32 bytes in url-safe "
+                          "base64). Make one with  " + MAKE_KEY)
     if settings.telegram_webhook_url and not settings.telegram_webhook_secret:
         raise ConfigError("TELEGRAM_WEBHOOK_SECRET is not set: webhook mode "
                           "(TELEGRAM_WEBHOOK_URL) needs it, or anyone who finds the URL "
@@ -132,6 +141,14 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     return settings
 
 
+def is_fernet_key(key: str) -> bool:
+    """Tell whether `key` is a Fernet key: 32 bytes in url-safe base64."""
+    try:
+        return len(base64.urlsafe_b64decode(key.encode())) == 32
+    except (ValueError, binascii.Error):
+        return False
+
+
 def forget_credentials(environ: MutableMapping[str, str]) -> None:
     """Drop the platform variables from `environ` once the settings are read.
 
@@ -139,7 +156,8 @@ def forget_credentials(environ: MutableMapping[str, str]) -> None:
     own and turns on a file-based OAuth flow when they exist, even empty (as in a copy of
     .env.example). Settings are passed explicitly; nothing else should read them.
     """
-    for name in [n for n in environ if n.startswith(("SLACK_", "TELEGRAM_"))]:
+    for name in [n for n in environ if n.startswith(("SLACK_", "TELEGRAM_"))
+                 or n == "COACH_ENCRYPTION_KEY"]:
         del environ[name]
 
 

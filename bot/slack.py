@@ -48,6 +48,8 @@ from flows.i18n import number, t
 from flows.messages import Choice, Inbound, Reply
 from flows.schedule import Schedule, checkin_days, local_day, next_due
 from flows.verdict import WeekReport
+from storage.port import Store
+from storage.slack_installations import TokenCipher, WrongKey
 # Mondays at 10:00 (COACH_TIMEZONE) about the week just finished, until whoever set the
 # digest chooses another day, time or language in its modal
 from storage.digests import DIGEST_DAY, DIGEST_TIME as DIGEST_AT
@@ -566,6 +568,22 @@ async def digest_loop(adapter: SlackAdapter, app: AsyncApp) -> None:
         await asyncio.sleep(DIGEST_INTERVAL)
 
 
+def installations(settings: Settings, store: Store):
+    """Return the OAuth installation store, its tokens encrypted at rest when
+    COACH_ENCRYPTION_KEY is set."""
+    cipher = TokenCipher(settings.encryption_key) if settings.encryption_key else None
+    return store.slack_installations(settings.slack_client_id, cipher)
+
+
+def prepare_installations(settings: Settings, store: Store) -> None:
+    """At start, before the event loop: check the stored tokens can be read with the
+    configured key (or none) and encrypt those kept in clear; ConfigError otherwise."""
+    try:
+        installations(settings, store).prepare()
+    except WrongKey as error:
+        raise ConfigError(str(error)) from None
+
+
 def build_app(settings: Settings, coach: Coach,
               adapter: SlackAdapter | None = None) -> AsyncApp:
     """Return the bolt app wired to the coach: one workspace, or many through OAuth."""
@@ -579,7 +597,7 @@ def build_app(settings: Settings, coach: Coach,
         oauth = AsyncOAuthSettings(
             client_id=settings.slack_client_id, client_secret=settings.slack_client_secret,
             scopes=list(BOT_SCOPES), user_scopes=[],
-            installation_store=coach.store.slack_installations(settings.slack_client_id),
+            installation_store=installations(settings, coach.store),
             state_store=SignedStateStore(settings.slack_state_secret, coach.store))
     app = AsyncApp(name="coach", client=client, oauth_settings=oauth,
                    signing_secret=settings.slack_signing_secret or "",

@@ -39,9 +39,10 @@ class Store(Protocol):
         taking it if it is free. Held until the process ends (its connection closes),
         so another worker takes over within one round of its own. Never blocks."""
 
-    def slack_installations(self, client_id: str):
+    def slack_installations(self, client_id: str, cipher=None):
         """Return the store of the Slack app's OAuth installations (slack_sdk's
-        InstallationStore and AsyncInstallationStore interface) in this database."""
+        InstallationStore and AsyncInstallationStore interface) in this database, its
+        tokens encrypted with `cipher` (a slack_installations.TokenCipher) if given."""
 
     # users and their answers
     def load_user(self, platform: str, platform_user_id: str) -> UserRecord | None: ...

@@ -428,11 +428,11 @@ class PostgresStore:
             return False
         return not conn.broken
 
-    def slack_installations(self, client_id: str):
+    def slack_installations(self, client_id: str, cipher=None):
         """Return the Slack OAuth installation store (slack_sdk's interface) on this
         database's pool."""
         from storage.slack_installations import PostgresInstallationStore
-        return PostgresInstallationStore(self.pool, client_id)
+        return PostgresInstallationStore(self.pool, client_id, cipher)
 
     # users and their answers
     def load_user(self, platform: str, platform_user_id: str) -> UserRecord | None:

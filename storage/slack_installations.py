@@ -8,7 +8,9 @@ from slack_sdk: its SQLite store has no async delete (bolt's uninstall cleanup r
 NotImplementedError), ignores the installation's time, and its SQLAlchemy store would
 add SQLAlchemy and a second pool of connections for a handful of queries.
 
-The tables come from the migrations: storage/db.py's m008 on SQLite, storage/postgres.py's
+With COACH_ENCRYPTION_KEY, the tokens are stored encrypted (Fernet, `fernet:` before
+them); `prepare()` at start encrypts those stored in clear before, and refuses a key
+that cannot read them. The tables come from the migrations: storage/db.py's m008 on SQLite, storage/postgres.py's
 m008 on PostgreSQL. The async methods run the queries in a thread: the event loop never
 waits on the database.
 """
@@ -44,6 +46,31 @@ BOT_COLUMNS = (
     "bot_id", "bot_user_id", "bot_scopes", "bot_refresh_token", "bot_token_expires_at",
     "is_enterprise_install", "installed_at")
 KEYS = ("enterprise_id", "team_id")  # stored as '' when absent, as slack_sdk does
+TOKENS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token")
+SEALED = "fernet:"  # the prefix of a token stored encrypted
+
+
+class WrongKey(ValueError):
+    """The stored tokens cannot be read with the encryption key given (or none)."""
+
+
+class TokenCipher:
+    """Encrypt the tokens at rest with a Fernet key (COACH_ENCRYPTION_KEY)."""
+
+    def __init__(self, key: str) -> None:
+        from cryptography.fernet import Fernet  # only when a key is configured
+        self._fernet = Fernet(key.encode())
+
+    def seal(self, token: str) -> str:
+        return SEALED + self._fernet.encrypt(token.encode()).decode()
+
+    def open(self, sealed: str) -> str:
+        from cryptography.fernet import InvalidToken
+        try:
+            return self._fernet.decrypt(sealed[len(SEALED):].encode()).decode()
+        except InvalidToken:
+            raise WrongKey("COACH_ENCRYPTION_KEY is not the key the Slack installations' "
+                           "tokens were encrypted with") from None
 
 
 def _row(model: Installation | Bot, columns: tuple[str, ...]) -> dict[str, Any]:
@@ -66,8 +93,9 @@ def _model(kind, row: dict[str, Any] | None):
 class SqlInstallationStore(InstallationStore, AsyncInstallationStore, ABC):
     """The queries, written once with `%s` placeholders; a subclass runs them."""
 
-    def __init__(self, client_id: str) -> None:
+    def __init__(self, client_id: str, cipher: TokenCipher | None = None) -> None:
         self.client_id = client_id
+        self.cipher = cipher
 
     @property
     def logger(self) -> logging.Logger:
@@ -77,7 +105,48 @@ class SqlInstallationStore(InstallationStore, AsyncInstallationStore, ABC):
     def _run(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
         """Run one statement in a transaction of its own; return its rows as dicts."""
 
+    def _sealed(self, row: dict[str, Any]) -> dict[str, Any]:
+        """Return the row with its tokens encrypted, when there is a key."""
+        if self.cipher is None:
+            return row
+        return {column: self.cipher.seal(value) if column in TOKENS and value else value
+                for column, value in row.items()}
+
+    def _opened(self, row: dict[str, Any]) -> dict[str, Any]:
+        """Return the row with its tokens decrypted (WrongKey without the right key)."""
+        for column in TOKENS:
+            value = row.get(column)
+            if isinstance(value, str) and value.startswith(SEALED):
+                if self.cipher is None:
+                    raise WrongKey("the Slack installations' tokens are encrypted: set "
+                                   "COACH_ENCRYPTION_KEY to the key they were encrypted with")
+                row[column] = self.cipher.open(value)
+        return row
+
+    def prepare(self) -> int:
+        """Check at start that the stored tokens can be read with this store's key (or
+        lack of one), and encrypt those stored in clear while there was none; return how
+        many rows were encrypted. Raises WrongKey."""
+        sealed = 0
+        for table in ("slack_installations", "slack_bots"):
+            columns = [c for c in TOKENS if table == "slack_installations" or
+                       c.startswith("bot_")]
+            for row in self._run(f"SELECT id, {', '.join(columns)} FROM {table} "
+                                 "WHERE client_id = %s", [self.client_id]):
+                self._opened(dict(row))  # readable with this key, or WrongKey
+                clear = [c for c in columns if row[c] and not str(row[c]).startswith(SEALED)]
+                if self.cipher is None or not clear:
+                    continue
+                self._run(f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in clear)} "
+                          "WHERE id = %s", [*(self.cipher.seal(row[c]) for c in clear),
+                                            row["id"]])
+                sealed += 1
+        if sealed:
+            logger.info("encrypted the tokens of %s stored Slack installation rows", sealed)
+        return sealed
+
     def _insert(self, table: str, row: dict[str, Any], custom: dict[str, Any]) -> None:
+        row = self._sealed(row)
         columns = ["client_id", *row, "custom_values"]
         self._run(f"INSERT INTO {table} ({', '.join(columns)}) "
                   f"VALUES ({', '.join(['%s'] * len(columns))})",
@@ -85,7 +154,7 @@ class SqlInstallationStore(InstallationStore, AsyncInstallationStore, ABC):
 
     def _first(self, sql: str, params: list[Any]) -> dict[str, Any] | None:
         rows = self._run(sql, params)
-        return rows[0] if rows else None
+        return self._opened(rows[0]) if rows else None
 
     def save(self, installation: Installation) -> None:
         self._insert("slack_installations", _row(installation, INSTALLATION_COLUMNS),
@@ -189,8 +258,8 @@ class SqlInstallationStore(InstallationStore, AsyncInstallationStore, ABC):
 class PostgresInstallationStore(SqlInstallationStore):
     """On the coach's psycopg pool: instants are timestamptz, custom values JSONB."""
 
-    def __init__(self, pool, client_id: str) -> None:
-        super().__init__(client_id)
+    def __init__(self, pool, client_id: str, cipher: TokenCipher | None = None) -> None:
+        super().__init__(client_id, cipher)
         self.pool = pool
 
     def _run(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -206,8 +275,8 @@ class SqliteInstallationStore(SqlInstallationStore):
     """In the coach's SQLite file, a connection per call (the calls run in threads):
     instants as ISO text in UTC, custom values as JSON text."""
 
-    def __init__(self, path: str, client_id: str) -> None:
-        super().__init__(client_id)
+    def __init__(self, path: str, client_id: str, cipher: TokenCipher | None = None) -> None:
+        super().__init__(client_id, cipher)
         self.path = path
 
     def _run(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:

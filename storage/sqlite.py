@@ -51,14 +51,14 @@ class SqliteStore:
         """One process per SQLite file: it leads every role."""
         return True
 
-    def slack_installations(self, client_id: str):
+    def slack_installations(self, client_id: str, cipher=None):
         """Return the Slack OAuth installation store in this database's file."""
         from storage.slack_installations import SqliteInstallationStore
         path = self.db.execute("PRAGMA database_list").fetchone()[2]
         if not path:
             raise ValueError("the Slack installation store needs a database file, "
                              "not an in-memory database")
-        return SqliteInstallationStore(path, client_id)
+        return SqliteInstallationStore(path, client_id, cipher)
 
     # users and their answers
     def load_user(self, platform: str, platform_user_id: str) -> UserRecord | None:

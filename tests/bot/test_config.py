@@ -18,6 +18,7 @@ def test_defaults_from_the_contract():
     ({"PORT": "http"}, "PORT"),
     ({"SLACK_API_URL": "https://slack.com/api"}, "SLACK_API_URL"),
     ({"COACH_LOG_LEVEL": "verbose"}, "COACH_LOG_LEVEL"),
+    ({"COACH_ENCRYPTION_KEY": "not-a-key"}, "COACH_ENCRYPTION_KEY"),
     ({"TELEGRAM_WEBHOOK_URL": "https://x/t", "TELEGRAM_WEBHOOK_SECRET": "a b"},
      "TELEGRAM_WEBHOOK_SECRET"),
     ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),

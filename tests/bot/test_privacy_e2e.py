@@ -169,3 +169,29 @@ def test_the_http_server_listens_on_host_only(tmp_path):
                 socket.create_connection(("127.0.0.1", app.port), timeout=2).close()
         finally:
             app.stop()
+
+
+def test_with_an_encryption_key_the_oauth_tokens_are_in_no_file(tmp_path):
+    from tests.bot.fake_slack import CLIENT_ID, CLIENT_SECRET
+    from tests.bot.test_slack_e2e import install
+    database = tmp_path / "coach.db"
+    key = "hV2Xw0hYcJzQ9o7oD3hU4c1m0bQpVb3tq3m8y2C6k3A="
+    with FakeSlack() as fake:
+        app = SlackProcess(fake, database, SLACK_BOT_TOKEN="", SLACK_CLIENT_ID=CLIENT_ID,
+                           SLACK_CLIENT_SECRET=CLIENT_SECRET, SLACK_STATE_SECRET="state-s",
+                           COACH_ENCRYPTION_KEY=key).wait_listening()
+        try:
+            fake.tokens.clear()
+            fake.codes["the-code"] = "T0ACME"
+            assert install(f"http://127.0.0.1:{app.port}")[0] == 200
+            alice = SlackUser(fake, app.url, "T0ACME", "U0ALICE")
+            alice.command()  # answered with the installation's token, decrypted
+            fake.wait_for_text(alice.dm, "objectif principal")
+            data = file_bytes(database)
+            assert b"slack_bots" in data and b"fernet:" in data
+            assert fake.tokens  # the installation's bot token
+            assert [t for t in fake.tokens if t.encode() in data] == []
+        finally:
+            app.stop()
+    log = app.log_path.read_text()
+    assert key not in log and not [t for t in fake.tokens if t in log]

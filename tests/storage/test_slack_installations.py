@@ -102,3 +102,54 @@ def test_installations_slack_sdk_stored_in_the_file_before_are_still_found(tmp_p
     assert (bot.bot_token, bot.bot_scopes) == ("xoxb-1", ["commands", "chat:write"])
     assert bot.bot_token_expires_at > datetime.now(timezone.utc).timestamp()
     opened.close()
+
+
+# tokens encrypted at rest (COACH_ENCRYPTION_KEY)
+KEY = "hV2Xw0hYcJzQ9o7oD3hU4c1m0bQpVb3tq3m8y2C6k3A="  # a Fernet key: 32 bytes, base64
+
+
+def raw_tokens(database) -> list[str]:
+    """Every token column of both tables, as stored."""
+    sql = ("SELECT bot_token, bot_refresh_token, user_token, user_refresh_token FROM "
+           "slack_installations UNION ALL SELECT bot_token, bot_refresh_token, NULL, NULL "
+           "FROM slack_bots")
+    if hasattr(database, "db"):
+        rows = database.db.execute(sql).fetchall()
+    else:
+        with database.pool.connection() as conn:
+            rows = [tuple(r.values()) for r in conn.execute(sql).fetchall()]
+    return [value for row in rows for value in row if value]
+
+
+async def test_with_a_key_the_tokens_are_stored_encrypted_and_read_back(database):
+    from storage.slack_installations import TokenCipher
+    installs = database.slack_installations(CLIENT, TokenCipher(KEY))
+    await installs.async_save(installation(token="xoxb-secret-1", bot_refresh_token="r-1"))
+    stored = raw_tokens(database)
+    assert len(stored) == 4 and all(v.startswith("fernet:") for v in stored)
+    assert not any("xoxb-secret-1" in v or "r-1" == v for v in stored)
+    bot = await installs.async_find_bot(enterprise_id=None, team_id="T1")
+    assert (bot.bot_token, bot.bot_refresh_token) == ("xoxb-secret-1", "r-1")
+    found = await installs.async_find_installation(enterprise_id=None, team_id="T1",
+                                                   user_id="U1")
+    assert found.bot_token == "xoxb-secret-1"
+
+
+async def test_tokens_stored_in_clear_are_encrypted_at_start_and_a_wrong_key_refused(
+        database):
+    from cryptography.fernet import Fernet
+
+    from storage.slack_installations import TokenCipher, WrongKey
+    await database.slack_installations(CLIENT).async_save(installation(token="xoxb-old"))
+    assert "xoxb-old" in raw_tokens(database)
+    installs = database.slack_installations(CLIENT, TokenCipher(KEY))
+    assert installs.prepare() == 2  # the installation and its bot
+    assert installs.prepare() == 0
+    assert all(v.startswith("fernet:") for v in raw_tokens(database))
+    assert (await installs.async_find_bot(enterprise_id=None, team_id="T1")).bot_token == \
+        "xoxb-old"
+    with pytest.raises(WrongKey, match="set COACH_ENCRYPTION_KEY"):
+        database.slack_installations(CLIENT).prepare()
+    other = TokenCipher(Fernet.generate_key().decode())
+    with pytest.raises(WrongKey, match="not the key"):
+        database.slack_installations(CLIENT, other).prepare()
