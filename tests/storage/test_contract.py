@@ -157,6 +157,31 @@ def test_delete_leaves_no_row_with_the_users_id_or_key(store):
         store.delete_user(gone)
 
 
+def execute(store, sql):
+    if hasattr(store, "db"):
+        store.db.execute(sql)
+        return
+    with store.pool.connection() as conn:
+        conn.execute(sql)
+
+
+def test_a_table_keyed_by_platform_and_platform_user_id_is_covered_too(store, monkeypatch):
+    from storage import personal
+    execute(store, "CREATE TABLE seen (platform text, chat text, note text)")
+    execute(store, "INSERT INTO seen VALUES ('telegram', '42', 'a'), ('slack', '42', 'b'), "
+                   "('telegram', '43', 'c')")
+    monkeypatch.setattr(personal, "PERSONAL", (personal.Holding(
+        "seen", "chat", personal.PLATFORM_ID, "seen", order="note"),) + personal.PERSONAL)
+    try:
+        user_id = store.create_user("telegram", "42", "fr").id
+        store.create_user("telegram", "43", "fr")
+        assert [row["note"] for row in store.export_user(user_id)["seen"]] == ["a"]
+        store.delete_user(user_id)
+        assert sorted(r["note"] for r in rows_where(store, "seen", "1 = 1", [])) == ["b", "c"]
+    finally:
+        execute(store, "DROP TABLE seen")  # the tests' PostgreSQL database is reused
+
+
 def test_the_export_holds_every_row_that_delete_removes(store):
     from storage.personal import PERSONAL
     user_id, key = slack_member(store, "U1")
