@@ -211,11 +211,10 @@ def readable_by_others(path: Path) -> list[Path]:
 def warn_if_readable(path: Path) -> None:
     """Log a warning naming the database files others may read, and the fix."""
     loose = readable_by_others(path)
-    if loose:
-        names = " ".join(shlex.quote(str(f)) for f in loose)
+    if loose:  # the -wal and -shm SQLite makes next take the database's mode: all of them
         logger.warning("%s can be read by other users of this machine (mode %s): "
-                       "run  chmod 600 %s", loose[0], oct(loose[0].stat().st_mode & 0o777),
-                       names)
+                       "run  chmod 600 %s*", loose[0], oct(loose[0].stat().st_mode & 0o777),
+                       shlex.quote(str(path)))
 
 
 def scrub(db: Database) -> bool:
