@@ -68,3 +68,20 @@ def test_webhook_mode_checks_the_secret(tmp_path):
         finally:
             bot.send_signal(signal.SIGTERM)
             bot.wait(timeout=20)
+
+
+async def test_a_call_without_the_right_secret_is_refused_whatever_its_header():
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot import telegram
+    for secret in (None, SECRET):  # with none configured, every call is refused
+        app = web.Application()
+        app.router.add_post("/t", telegram.webhook_handler(None, secret))
+        async with TestClient(TestServer(app)) as client:
+            for given in ("", "wrong", "é-ü", SECRET + "é"):
+                header = given.encode().decode("latin-1")  # as the bytes arrive
+                response = await client.post(
+                    "/t", json=message(1, "/start"),
+                    headers={"X-Telegram-Bot-Api-Secret-Token": header})
+                assert response.status == 403, (secret, given)
