@@ -28,7 +28,8 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class RedactingFilter(logging.Filter):
-    """Replace tokens and configured secrets in a record by REDACTED."""
+    """Replace tokens and configured secrets in a record by REDACTED; drop the platform
+    libraries' DEBUG records."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
@@ -41,6 +42,8 @@ class RedactingFilter(logging.Filter):
         return TOKEN_SHAPES.sub(REDACTED, text)
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.INFO and record.name.split(".")[0] in PAYLOAD_LOGGERS:
+            return False  # whatever level the library set on its own logger (bolt does)
         try:
             message = record.getMessage()
         except Exception:  # a bad format string: keep what can be shown

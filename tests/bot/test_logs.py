@@ -50,7 +50,10 @@ def test_tokens_and_secrets_are_redacted_in_messages_arguments_and_tracebacks(ca
 def test_the_platform_libraries_stay_at_info_when_the_coach_logs_at_debug(captured):
     logging.getLogger("telegram.ext.Application").debug("Processing update %s",
                                                         {"text": "mon chiffre d'affaires"})
-    logging.getLogger("slack_bolt.App").debug("payload %s", {"text": "mes clients"})
+    bolt = logging.getLogger("slack_bolt.AsyncApp")
+    bolt.setLevel(logging.DEBUG)  # as bolt does, from the root's level
+    bolt.debug("payload %s", {"text": "mes clients"})
+    bolt.setLevel(logging.NOTSET)
     logging.getLogger("httpx").info("HTTP Request: POST /sendMessage")
     out = captured.getvalue()
     assert "chiffre" not in out and "clients" not in out

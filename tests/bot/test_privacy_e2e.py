@@ -108,7 +108,7 @@ def every_cell(database: Path) -> list[tuple[str, str, object]]:
 def test_delete_after_an_interview_a_checkin_and_a_digest_leaves_nothing(tmp_path):
     database = tmp_path / "coach.db"
     with FakeSlack() as fake:
-        app = SlackProcess(fake, database).wait_listening()
+        app = SlackProcess(fake, database, COACH_LOG_LEVEL="DEBUG").wait_listening()
         try:
             alice, bob = (SlackUser(fake, app.url, "T0ACME", u) for u in ("U0ALICE", "U0BOB"))
             alice.command()
@@ -145,6 +145,9 @@ def test_delete_after_an_interview_a_checkin_and_a_digest_leaves_nothing(tmp_pat
         finally:
             app.stop()
     log = app.log_path.read_text()
+    assert " DEBUG " in log and "xoxb-" not in log
+    assert not [line for line in log.splitlines()  # bolt's print whole bodies
+                if " DEBUG slack" in line or " DEBUG aiohttp" in line], log
     assert SIGNING_SECRET not in log and "Traceback" not in log, log
     for answer in PRIVATE:
         assert answer not in log
