@@ -61,11 +61,12 @@ class Settings:
     @property
     def secrets(self) -> tuple[str, ...]:
         """Return every secret value configured, for the logs' redaction: tokens, the
-        signing, client, state and webhook secrets, the database URL's password."""
+        signing, client, state and webhook secrets, the encryption key, the database
+        URL's password."""
+        password = urlsplit(self.database).password if "://" in self.database else None
         values = (self.telegram_token, self.telegram_webhook_secret, self.slack_bot_token,
                   self.slack_signing_secret, self.slack_app_token, self.slack_client_secret,
-                  self.slack_state_secret, self.encryption_key, urlsplit(self.database).password
-                  if "://" in self.database else None)
+                  self.slack_state_secret, self.encryption_key, password)
         return tuple(v for v in values if v)
 
     @property
