@@ -48,11 +48,11 @@ from flows.i18n import number, t
 from flows.messages import Choice, Inbound, Reply
 from flows.schedule import Schedule, checkin_days, local_day, next_due
 from flows.verdict import WeekReport
-from storage.port import Store
-from storage.slack_installations import TokenCipher, WrongKey
 # Mondays at 10:00 (COACH_TIMEZONE) about the week just finished, until whoever set the
 # digest chooses another day, time or language in its modal
 from storage.digests import DIGEST_DAY, DIGEST_TIME as DIGEST_AT
+from storage.port import Store
+from storage.slack_installations import TokenCipher, WrongKey
 
 logger = logging.getLogger(__name__)
 
