@@ -17,8 +17,9 @@ from contextlib import asynccontextmanager
 from urllib.parse import urlparse
 
 from aiohttp import web
-from telegram import (Bot, BotCommand, BotCommandScopeDefault, InlineKeyboardButton,
-                      InlineKeyboardMarkup, InputFile, Update)
+from telegram import (Bot, BotCommand, BotCommandScopeDefault, ForceReply,
+                      InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
+                      MenuButtonCommands, Update)
 from telegram.constants import ChatType, ParseMode
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,
@@ -36,6 +37,7 @@ from flows.messages import Choice, Inbound, Reply
 logger = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
+PLACEHOLDER_LIMIT = 64  # characters Telegram shows in the input field
 MAX_TEXT = 4096
 CHECK = "✅ "
 UPDATES = ["message", "callback_query"]
@@ -62,9 +64,12 @@ class PerUserOrder(BaseUpdateProcessor):
         """Nothing to tear down."""
 
 
-def keyboard(reply: Reply, language: str) -> InlineKeyboardMarkup | None:
-    """Return the inline keyboard of a reply's options, or None."""
+def keyboard(reply: Reply, language: str) -> InlineKeyboardMarkup | ForceReply | None:
+    """Return the inline keyboard of a reply's options; for a question answered by
+    typing, a ForceReply whose input field shows an example answer; else None."""
     if not reply.options:
+        if reply.placeholder:
+            return ForceReply(input_field_placeholder=reply.placeholder[:PLACEHOLDER_LIMIT])
         return None
     if reply.multi:
         rows = [[InlineKeyboardButton(
@@ -201,11 +206,13 @@ class TelegramAdapter:
 
 
 async def set_commands(application: Application) -> None:
-    """Register the command menu in French and English."""
+    """Register the command menu in French and English, shown by the menu button."""
     for language in LANGUAGES:
         commands = [BotCommand(c, t(language, f"command.{c}")) for c in COMMANDS]
         await application.bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
                                               language_code=language)
+    # the button beside the input field opens that menu, in every private chat
+    await application.bot.set_chat_menu_button(menu_button=MenuButtonCommands())
 
 
 def build_application(settings: Settings, coach: Coach,

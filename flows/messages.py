@@ -62,3 +62,4 @@ class Reply:
     document: Document | None = None
     image: bytes | None = None
     notice: bool = False  # a passing remark (stale button): a toast or ephemeral message
+    placeholder: str | None = None  # an example answer, for the input field (typed answers)

@@ -99,8 +99,10 @@ def question_reply(language: str, question: Question, answers: dict,
         shown = answer_text(language, question.id, current, rules.currency_of(answers))
         lines.append(t(language, "hint.current", answer=shown))
     selected = tuple(current) if question.kind == "multi" and current else ()
+    placeholder = (t(language, f"q.{question.id}.placeholder") if question.kind == "text"
+                   else None)
     return Reply("\n".join(lines), prompt=question.id, options=options(language, question),
-                 multi=question.kind == "multi", selected=selected)
+                 multi=question.kind == "multi", selected=selected, placeholder=placeholder)
 
 
 def confirmation_reply(language: str, prompt: str, text: str) -> Reply:

@@ -45,6 +45,9 @@ def test_commands_are_registered_in_french_and_english(fake, bot):
                                                          "restart", "language", "export",
                                                          "delete"}
     assert by_language["en"][0]["description"] == "Start or resume"
+    [menu] = fake.wait_for(lambda: fake.sent("setChatMenuButton"), what="the menu button")
+    assert json.loads(menu["menu_button"]) == {"type": "commands"}
+    assert "chat_id" not in menu  # every private chat's default
 
 
 def test_a_whole_interview_by_buttons_and_typing(fake, bot, tmp_path):
@@ -59,7 +62,9 @@ def test_a_whole_interview_by_buttons_and_typing(fake, bot, tmp_path):
 
     fake.type(ALICE, "10 devis par mois d'ici 3 mois")
     fake.press(ALICE, fake.wait_for_text(ALICE, "Qui sont vos clients ?"), "Des entreprises")
-    fake.wait_for_text(ALICE, "client idéal")
+    typed = fake.wait_for_text(ALICE, "client idéal")  # answered by typing: an example
+    assert typed["reply_markup"] == {
+        "force_reply": True, "input_field_placeholder": "Ex. : gérants de restaurants à Lyon"}
     fake.type(ALICE, "Restaurants <b>indépendants</b> & bistrots")
     fake.type(ALICE, "/skip")
     networks = fake.wait_for_text(ALICE, "Où vos clients passent-ils")
