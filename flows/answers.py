@@ -13,7 +13,7 @@ import re
 from text_to_num import alpha2digit
 
 from flows import vocabulary as words
-from flows.parsing import InvalidAnswer, clean_text
+from flows.parsing import MAX_TARGET, InvalidAnswer, clean_text
 
 MAX_DONT_KNOW_WORDS = 8
 MAX_CHAMPION = 120
@@ -141,6 +141,8 @@ def parse_target(text: str) -> dict[str, object]:
     figure = None if multiplier else _first_number(plain)
     if figure is None and not multiplier:
         raise InvalidAnswer("problem.target_needs_number")
+    if figure is not None and not figure <= MAX_TARGET:  # an infinite one too
+        raise InvalidAnswer("problem.target.too_big", max=MAX_TARGET)
     period = next((name for name, patterns in words.TARGET_PERIODS.items()
                    if words.matches_any(plain, patterns + _MORE_PERIODS[name])), None)
     horizon = words.matches_any(plain, words.HORIZON + _MORE_HORIZON)

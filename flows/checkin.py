@@ -11,6 +11,7 @@ already answered asks before replacing its figures. Also `rapport` and `réglage
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,8 +26,9 @@ from flows.business import kind_of
 from flows.chart import ChartTexts, ChartWeek, chart_png
 from flows.i18n import catalogue, in_currency, money, number, t
 from flows.messages import Option, Reply
-from flows.parsing import (InvalidAnswer, Noted, Unsure, parse_count, parse_revenue,
-                           parse_split, parse_week_hours)
+from flows.parsing import (MAX_BUDGET, MAX_HOURS, MAX_RESULTS, InvalidAnswer, Noted, Unsure,
+                           currency_scale, parse_count, parse_revenue, parse_split,
+                           parse_week_hours)
 from flows.schedule import Period, Schedule, next_due, period_at
 from flows.verdict import Payback, Verdict, WeekReport, judge, week_cost, weekly_target
 from flows.when import format_date as format_day, parse_date, parse_days, parse_time, \
@@ -42,6 +44,7 @@ TIME_STEP = 30  # minutes a press of "earlier" or "later" moves the check-in
 SKIP = "skip"
 REPLACE_YES = "replace"  # the option that replaces an answered check-in's figures
 REPORT_WEEKS = 8
+MAX_PAUSE_DAYS = 2 * 366  # a longer pause is a stop ("réglages stop")
 # The figure whose count picks a verdict's plural form.
 COUNTED_BY = {"below_target": "pace", "no_result_yet": "dry_weeks"}
 # The verdicts that offer to review the strategy, other answers kept.
@@ -74,8 +77,33 @@ def known_zone(zone: str | None, default: str) -> str:
     """Return `zone` when it is an IANA time zone this machine knows, else `default`."""
     try:
         return zone if zone and ZoneInfo(zone) else default
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
         return default
+
+
+def _figure_ok(value: object, high: float) -> bool:
+    return value is None or (isinstance(value, (int, float)) and math.isfinite(value)
+                             and 0 <= value <= high)
+
+
+def check_figures(hours: object, results: object, revenue: object,
+                  currency: str | None = None) -> None:
+    """Raise `InvalidAnswer` when a check-in's figures (totals of the splits included)
+    are beyond what may be stored: a week's hours, a count, a week's revenue."""
+    if not _figure_ok(hours, MAX_HOURS):
+        raise InvalidAnswer("problem.too_many_hours", hours=round(hours), max=MAX_HOURS) \
+            if _figure_ok(hours, math.inf) else InvalidAnswer("problem.out_of_range")
+    if not _figure_ok(results, MAX_RESULTS):
+        raise InvalidAnswer("checkin.problem.too_many", max=MAX_RESULTS)
+    if not _figure_ok(revenue, MAX_BUDGET * currency_scale(currency)):
+        raise InvalidAnswer("problem.amount_too_big", max=MAX_BUDGET)
+
+
+def _check_record(record: CheckinRecord, currency: str | None) -> None:
+    check_figures(record.hours, record.results, record.revenue, currency)
+    for split in (record.hours_split, record.results_split):
+        if split and not all(_figure_ok(v, math.inf) for v in split.values()):
+            raise InvalidAnswer("problem.out_of_range")
 
 
 # the seven days, in words
@@ -348,7 +376,7 @@ class CheckinDesk:
             if skipped:
                 value = None
             else:
-                value = self.figure(step, text or "", answers)
+                value = self.checked_figure(step, text or "", answers, record)
                 if isinstance(value, Noted):
                     notes.append(t(language, value.key,
                                    **in_currency(value.params, currency_of(answers))))
@@ -381,6 +409,26 @@ class CheckinDesk:
             first = replies[0]
             replies[0] = replace(first, text=f"{before}\n\n{first.text}")
         return replies
+
+    def checked_figure(self, step: str, text: str, answers: dict,
+                       record: CheckinRecord) -> object:
+        """Return one step's figure (see `figure`), refused when it would put the
+        check-in beyond its limits, before any doubt about it is asked."""
+        try:
+            value = self.figure(step, text, answers)
+        except Unsure as doubt:
+            self.check_step(step, record, doubt.value, doubt.also.get("currency")
+                            or currency_of(answers))
+            raise
+        figure = value.value if isinstance(value, Noted) else value
+        self.check_step(step, record, figure, currency_of(answers))
+        return value
+
+    def check_step(self, step: str, record: CheckinRecord, value: object,
+                   currency: str | None) -> None:
+        """Raise `InvalidAnswer` when storing `value` at `step` breaks a limit."""
+        if value is not None:
+            _check_record(self.apply(step, record, value), currency)
 
     @staticmethod
     def figure(step: str, text: str, answers: dict) -> object:
@@ -688,7 +736,10 @@ class CheckinDesk:
             if schedule.weekday in days:
                 raise InvalidAnswer("settings.day_is_off")
             return replace(schedule, days_off=days)
-        return replace(schedule, paused_until=parse_date(value, self.today(schedule), language),
-                       stopped=False)
+        today = self.today(schedule)
+        until = parse_date(value, today, language)
+        if until > today + timedelta(days=MAX_PAUSE_DAYS):  # « 9999-12-31 »: a stop
+            raise InvalidAnswer("settings.date_too_far")
+        return replace(schedule, paused_until=until, stopped=False)
 
 

@@ -13,6 +13,7 @@ from flows import vocabulary as words
 from flows.parsing import InvalidAnswer, clean_text
 
 EXCLUDED_FROM_ALL = ("other", "unknown")
+MAX_INDEX = 99  # no question has this many options
 _RANGE = re.compile(r"^(\d+)\s*(?:-|–|à|a|to|au)\s*(\d+)$")
 _FILLERS = re.compile(r"\b(?:et|and|sur|on|aussi|also|surtout|plutot|un peu|le|la|les|l'|"
                       r"du|de|des|mes|my|a|en|in|peut-etre|maybe|reseau|reseaux|uniquement|"
@@ -32,9 +33,10 @@ def choice_indexes(text: str) -> list[int] | None:
         span = _RANGE.match(part)
         if span:
             low, high = sorted(int(n) for n in span.groups())
-            numbers.extend(range(low, high + 1))
-        elif part.lstrip("-").isdigit():
-            numbers.append(int(part))
+            # past any option: one number is enough for the caller to refuse it
+            numbers.extend(range(low, high + 1) if high <= MAX_INDEX else (high,))
+        elif re.fullmatch(r"-?\d+", part):  # \d: digits of any script, which int() reads
+            numbers.append(int(part) if len(part) <= len(str(MAX_INDEX)) else MAX_INDEX + 1)
         else:
             return None
     return numbers or None

@@ -22,7 +22,7 @@ from flows.i18n import DEFAULT_LANGUAGE, LANGUAGES, in_currency, money, number, 
 from flows.checkin import CheckinDesk
 from flows.interview import (PLAN_CONFIRMED, SHOWING_PLAN, Interview, build_machine,
                              resume_state)
-from flows.messages import Document, Inbound, Reply
+from flows.messages import Document, Inbound, Reply, sanitized
 from flows.business import guess_kind
 from flows.choices import parse_choices
 from flows.parsing import InvalidAnswer, Unsure
@@ -69,7 +69,10 @@ class Coach:
     def handle(self, inbound: Inbound) -> list[Reply]:
         """Answer one message from a user in one transaction, under that user's lock:
         everything it changed is saved, with its delivery recorded as handled, or nothing
-        is (so a redelivery after a crash is handled, and one after success is not)."""
+        is (so a redelivery after a crash is handled, and one after success is not).
+        Text that cannot be stored (a lone surrogate, a control character) is dropped
+        from the message first."""
+        inbound = sanitized(inbound)
         key = f"{inbound.platform}:{inbound.user_id}"
         with self.store.transaction(key):
             if inbound.delivery is not None and not self.store.record_update(

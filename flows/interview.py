@@ -13,7 +13,8 @@ from transitions import Machine
 from transitions.extensions import GraphMachine
 
 from flows.parsing import InvalidAnswer, Noted, Unsure
-from flows.questions import BY_STATE, QUESTIONS, SECTIONS, ends_section, first_of, parse
+from flows.questions import (BY_STATE, QUESTIONS, SECTIONS, check_answer, ends_section,
+                             first_of, parse)
 
 SHOWING_PLAN = "showing_plan"
 PLAN_CONFIRMED = "plan_confirmed"
@@ -90,13 +91,28 @@ class Interview:
             self.problem = refusal
             return False
         except Unsure as doubt:
+            if not self._storable(doubt.value, doubt.also.get("currency")):
+                return False
             if not self._known_currency(doubt):
                 self.unsure = doubt
                 return False
             parsed = doubt.value
         if isinstance(parsed, Noted):
             self.note, parsed = parsed, parsed.value
+        if not self._storable(parsed):
+            self.note = None
+            return False
         self._parsed = parsed
+        return True
+
+    def _storable(self, value: object, currency: str | None = None) -> bool:
+        """Tell whether `value` passes the question's limits; keep the refusal if not
+        (the last check, whatever parser read the answer)."""
+        try:
+            check_answer(self.question.id, value, currency or self.answers.get("currency"))
+        except InvalidAnswer as refusal:
+            self.problem = refusal
+            return False
         return True
 
     def _known_currency(self, doubt: Unsure) -> bool:

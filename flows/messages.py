@@ -9,7 +9,13 @@ numbered list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+
+# What no database stores and no chat shows: control characters (but tabs and new
+# lines), lone surrogates (half of an emoji, from a broken client), non-characters.
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -63,3 +69,22 @@ class Reply:
     image: bytes | None = None
     notice: bool = False  # a passing remark (stale button): a toast or ephemeral message
     placeholder: str | None = None  # an example answer, for the input field (typed answers)
+
+
+def storable(text: str) -> str:
+    """Return `text` as the coach may store and show it: carriage returns as new lines,
+    control characters and lone surrogates dropped, composed (NFC)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _UNSTORABLE.sub("", text)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def sanitized(inbound: Inbound) -> Inbound:
+    """Return the message with its text and pressed values made storable: done once,
+    where a message enters the coach, so no parser meets what cannot be stored."""
+    choice = inbound.choice
+    if choice is not None:
+        choice = Choice(storable(str(choice.prompt)),
+                        tuple(storable(str(v)) for v in choice.values))
+    text = storable(inbound.text) if inbound.text is not None else None
+    return replace(inbound, text=text, choice=choice)

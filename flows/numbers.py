@@ -118,8 +118,8 @@ class Figure:
 def decimal_of(number: str) -> Decimal:
     """Read one number typed with French or English separators ("1 000", "1,5", "1.500,50")."""
     digits = re.sub(r"(?<=\d)[\s\u00a0\u202f']+(?=\d)", "", number.strip())
-    if re.fullmatch(r"\d{1,3}([.,])\d{3}(\1\d{3})*", digits):
-        digits = re.sub(r"[.,]", "", digits)  # "15,000" or "15.000": grouping
+    if re.fullmatch(r"[1-9]\d{0,2}([.,])\d{3}(\1\d{3})*", digits):
+        digits = re.sub(r"[.,]", "", digits)  # "15,000" or "15.000": grouping, not "0.001"
     elif re.fullmatch(r"\d{1,3}(,\d{3})+\.\d+", digits):
         digits = digits.replace(",", "")  # "1,500.50"
     elif re.fullmatch(r"\d{1,3}(\.\d{3})+,\d+", digits):

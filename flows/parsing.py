@@ -23,6 +23,8 @@ MAX_TEXT = 300
 MAX_HOURS = 70  # a week of social networks beyond this is not a plan
 MAX_BUDGET = 10_000_000
 MAX_HOURLY_COST = 1_000
+MAX_TARGET = 10_000_000  # a count or an amount to reach: beyond this, a slip
+MIN_FIGURE = 0.01  # figures are kept to the hundredth: a smaller one would be stored as 0
 
 
 class InvalidAnswer(ValueError):
@@ -125,6 +127,11 @@ def _money(plain: str, refusal: str) -> numbers.Sum:
     return figure
 
 
+def currency_scale(currency: str | None) -> float:
+    """Return how many of `currency` make about one euro, to scale the limits of amounts."""
+    return numbers.PER_EURO.get(currency or "EUR", 1)
+
+
 def _within_limit(amount: float, currency: str | None) -> float:
     """Return `amount`, or refuse it when it is beyond any small business's figure."""
     if amount > MAX_BUDGET * numbers.PER_EURO.get(currency or "EUR", 1):
@@ -201,8 +208,9 @@ def parse_hourly_cost(text: str) -> float | Noted:
     currency = figure.currency or "EUR"
     period = figure.period or "hour"
     rate = round(figure.amount / HOURS_IN[period], 2)
-    scale = numbers.PER_EURO.get(currency, 1)
-    if period == "hour" and rate > MAX_HOURLY_COST * scale:
+    if rate <= 0:  # « 0,001 €/h »: less than a cent
+        raise InvalidAnswer("problem.hourly_cost.zero")
+    if rate > MAX_HOURLY_COST * currency_scale(currency):  # a day rate too
         raise InvalidAnswer("problem.rate_out_of_range", max=MAX_HOURLY_COST)
     _within_limit(figure.amount, currency)
     if currency != "EUR":
@@ -257,6 +265,8 @@ def _hours(text: str, allow_zero: bool) -> float | Noted:
     if duration is None:
         raise InvalidAnswer("problem.hours.not_a_number")
     weekly = round(_weekly(duration), 2)
+    if weekly <= 0 < duration.hours:  # « 0,001 »: not nothing, but less than a minute
+        raise InvalidAnswer("problem.hours.too_small")
     if weekly <= 0:
         if allow_zero:
             return 0.0

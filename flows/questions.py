@@ -7,6 +7,7 @@ stored answer, or raises `InvalidAnswer`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -14,6 +15,7 @@ from flows import answers, matching, parsing
 from flows.business import KINDS
 from flows import vocabulary as words
 from flows.choices import choice_indexes, parse_choices
+from flows.messages import storable
 from flows.parsing import InvalidAnswer
 
 SECTIONS = ("why", "who", "where", "resource", "budget")
@@ -119,6 +121,7 @@ def _parse_choice(question: Question, text: str | None, values: tuple[str, ...] 
             typed = question.parse_text(text)
             return {"choice": _option_named_in(typed, aliases, question.options),
                     "text": typed}
+    values = tuple(dict.fromkeys(values))  # « linkedin, linkedin », a double tap: once
     if not values or any(v not in question.options for v in values):
         raise InvalidAnswer("problem.unknown_option", count=len(question.options))
     if multi:
@@ -130,3 +133,79 @@ def _parse_choice(question: Question, text: str | None, values: tuple[str, ...] 
     if values[0] == "other" and question.parse_text is not None:
         raise InvalidAnswer("problem.describe_other")
     return {"choice": values[0]} if question.parse_text is not None else values[0]
+
+
+# ---------------------------------------------------------------------------------------
+# What may be stored: the last check before an answer is kept, whatever parsed it
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) \
+        and math.isfinite(value)
+
+
+def _within(value: object, low: float, high: float, low_included: bool = True) -> bool:
+    """Tell whether `value` is a finite number between `low` and `high`."""
+    return _is_number(value) and (value >= low if low_included else value > low) \
+        and value <= high
+
+
+def _plain_text(value: object, max_length: int = parsing.MAX_TEXT) -> bool:
+    """Tell whether `value` is a typed text as `clean_text` leaves it."""
+    return isinstance(value, str) and 0 < len(value) <= max_length and value.strip() == value \
+        and storable(value) == value
+
+
+def _valid_choice(question: Question, value: object) -> bool:
+    """Tell whether a choice question's stored value is one of its options (with the
+    user's words, for a question that also takes typed text)."""
+    if question.kind == "multi":
+        return isinstance(value, list) and bool(value) and len(set(value)) == len(value) \
+            and all(v in question.options for v in value) \
+            and (UNKNOWN not in value or len(value) == 1)
+    if question.parse_text is None:
+        return value in question.options
+    return isinstance(value, dict) and value.get("choice") in question.options \
+        and set(value) <= {"choice", "text"} \
+        and ("text" not in value or _plain_text(value["text"]))
+
+
+def _valid_target(value: object) -> bool:
+    return isinstance(value, dict) and _plain_text(value.get("text")) \
+        and (value.get("number") is None
+             or _within(value["number"], 0, parsing.MAX_TARGET))
+
+
+def _valid_budget(value: object, scale: float) -> bool:
+    if not isinstance(value, dict) or not _within(value.get("yearly"), 0,
+                                                   parsing.MAX_BUDGET * scale):
+        return False
+    figures = [value[k] for k in ("monthly", "per_period") if k in value]
+    return all(_within(f, 0, parsing.MAX_BUDGET * scale) for f in figures)
+
+
+def valid_answer(question_id: str, value: object, currency: str | None = None) -> bool:
+    """Tell whether `value` may be stored as the answer to `question_id`: an option of
+    the question, a text as typed, or a figure within the question's limits (in
+    `currency`, the user's, for amounts)."""
+    question = BY_ID[question_id]
+    scale = parsing.currency_scale(currency)
+    if question.kind != "text":
+        return _valid_choice(question, value)
+    checks = {
+        "target": lambda: _valid_target(value),
+        "champion": lambda: _plain_text(value, answers.MAX_CHAMPION),
+        "hours": lambda: _within(value, parsing.MIN_FIGURE, parsing.MAX_HOURS),
+        "hourly_cost": lambda: _within(value, parsing.MIN_FIGURE,
+                                       parsing.MAX_HOURLY_COST * scale),
+        "budget": lambda: _valid_budget(value, scale),
+        "result_value": lambda: _within(value, parsing.MIN_FIGURE,
+                                        parsing.MAX_RESULT_VALUE * scale),
+    }
+    return checks.get(question_id, lambda: _plain_text(value))()
+
+
+def check_answer(question_id: str, value: object, currency: str | None = None) -> None:
+    """Raise `InvalidAnswer` when `value` may not be stored as the answer to
+    `question_id` (see `valid_answer`)."""
+    if not valid_answer(question_id, value, currency):
+        raise InvalidAnswer("problem.out_of_range")

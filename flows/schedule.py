@@ -49,10 +49,13 @@ def next_due(schedule: Schedule, after: datetime) -> datetime | None:
     today = after.astimezone(zone).date()
     start = max(today, schedule.paused_until) if schedule.paused_until else today
     for offset in range(0, 8 * 7):
-        day = start + timedelta(days=offset)
+        try:
+            day = start + timedelta(days=offset)
+            instant = local_instant(day, schedule.at, schedule.timezone)
+        except OverflowError:  # a pause to the end of the calendar: no check-in again
+            return None
         if day.weekday() != schedule.weekday:
             continue
-        instant = local_instant(day, schedule.at, schedule.timezone)
         if instant > after:
             return instant
     return None  # pragma: no cover - a weekday always comes back within two weeks

@@ -6,6 +6,7 @@ catalogues. Every entry is compared after `normalize` (lower case, no accents).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -186,10 +187,20 @@ ZERO_BUDGET = frozenset({"0", "aucun", "rien", "zero", "none", "nothing", "pas d
                          "no budget", "nada", "0 €", "0 euro", "0 euros"})
 
 
+@functools.cache
+def _digits() -> dict[int, str]:
+    """Map the decimal digits of every script (« ٣ », « ३ ») to ASCII digits."""
+    return {code: str(unicodedata.decimal(chr(code))) for code in range(128, 0x110000)
+            if unicodedata.category(chr(code)) == "Nd"}
+
+
 def normalize(text: str) -> str:
-    """Lower-case `text`, strip accents, collapse spaces and outer punctuation."""
+    """Lower-case `text`, strip accents, collapse spaces and outer punctuation; digits
+    of any script (« ٣ », « ³ », « ３ ») become ASCII ones."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if not plain.isascii():
+        plain = plain.translate(_digits())
     plain = plain.replace("\u2019", "'")
     plain = re.sub(r"\s+", " ", plain).strip()
     return plain.strip(" .!;:") or plain.strip()

@@ -153,7 +153,7 @@ def _expand_ranges(plain: str) -> str:
             first, last = parse_weekday(found.group(1)), parse_weekday(found.group(2))
         except InvalidAnswer:
             return found.group()
-        return " " + " ".join(str(day) for day in _day_range(first, last)) + " "
+        return " " + " ".join(f"#{day}" for day in _day_range(first, last)) + " "
     return re.sub(r"([a-z]+)\.?\s*(?:-|\s(?:au|a|to|through|thru|until|till|jusqu'au)\s)\s*"
                   r"([a-z]+)", expand, plain)
 
@@ -161,12 +161,13 @@ def _expand_ranges(plain: str) -> str:
 def parse_days(text: str) -> frozenset[int]:
     """Return weekdays from "samedi dimanche", "sam, dim", "le week-end", "lun-ven"."""
     plain = words.normalize(text or "")
-    plain = re.sub(_WEEKEND, " 5 6 ", plain)
+    plain = re.sub(_WEEKEND, " #5 #6 ", plain)
     plain = _expand_ranges(plain)
     tokens = [t for t in re.split(r"[\s,;/+&.]+", plain) if t and t not in _DAY_FILLERS]
     if not tokens:
         raise InvalidAnswer("settings.bad_day")
-    return frozenset(int(t) if t.isdigit() else parse_weekday(t) for t in tokens)
+    return frozenset(int(t[1:]) if re.fullmatch(r"#[0-6]", t) else parse_weekday(t)
+                     for t in tokens)
 
 
 # --------------------------------------------------------------------------- dates
@@ -329,7 +330,7 @@ def _relative_date(plain: str, today: date) -> date | None:
                          r"(?P<unit>[a-z]+)", digits_for_words(plain))
     if not found or not (found["later"] or re.match(r"\d", plain)):
         return None  # "2 semaines", but "un jour" is "some day"
-    count = int(found["count"]) if (found["count"] or "").isdigit() else 1
+    count = int(found["count"]) if (found["count"] or "").isdecimal() else 1
     unit = found["unit"]
     if unit in ("jour", "jours") and count in (8, 15):
         count = 7 if count == 8 else 14  # "dans huit jours", "dans quinze jours": weeks
@@ -367,7 +368,12 @@ def parse_date(text: str, today: date, language: str = "fr") -> date:
     """
     plain = _date_text(text)
     for reader in _DATE_READERS:
-        chosen = reader(plain, today)
+        try:
+            chosen = reader(plain, today)
+        except InvalidAnswer:
+            raise
+        except (OverflowError, ValueError):  # « dans 99999999 semaines », year 10000
+            raise InvalidAnswer("settings.date_too_far") from None
         if chosen is not None:
             if chosen < today:
                 raise InvalidAnswer("settings.bad_date")
