@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test docs clean loadtest
+.PHONY: run test docs clean loadtest fuzz
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ test: $(STAMP)
 
 loadtest: $(STAMP)
 	$(BIN)/python tools/loadtest.py
+
+fuzz: $(STAMP)
+	$(BIN)/python tools/fuzz.py --min-inputs 10000
 
 docs: $(STAMP)
 	$(BIN)/python tools/readme_diagram.py
