@@ -85,6 +85,8 @@ class Coach:
     def _handle(self, inbound: Inbound) -> list[Reply]:
         user = self._load_user(inbound)
         previous = dict(user.answers)
+        if inbound.start_payload:
+            user.start_payload = inbound.start_payload  # kept for later, never an answer
         with self._attached(user) as turn:
             turn.timezone_hint = inbound.timezone
             replies = self._dispatch(turn, inbound)
@@ -118,7 +120,10 @@ class Coach:
 
     # dispatch
     def _dispatch(self, turn: Turn, inbound: Inbound) -> list[Reply]:
-        """Route a message: pending confirmation, stale button, command or answer."""
+        """Route a message: not text, pending confirmation, stale button, command or
+        answer."""
+        if inbound.not_text:  # a photo, a voice note: asked for text, nothing changed
+            return [self.current(turn, t(turn.language, "not_text"))]
         if turn.user.pending:
             replies = self._settle_pending(turn, inbound)
             if replies is not None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 # What no database stores and no chat shows: control characters (but tabs and new
 # lines), lone surrogates (half of an emoji, from a broken client), non-characters.
+MAX_PAYLOAD = 64  # a Telegram deep link's parameter: 64 characters at most
 _UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -37,6 +38,8 @@ class Inbound:
     language: str | None = None  # the platform's language hint, e.g. "fr-FR"
     timezone: str | None = None  # the platform's time zone hint (IANA), e.g. Slack's tz
     delivery: str | None = None  # the platform's id of this delivery, to handle it once
+    start_payload: str | None = None  # the parameter of the link the user came by
+    not_text: str | None = None  # what came instead of text: "photo", "voice", "sticker"...
 
 
 @dataclass(frozen=True)
@@ -87,4 +90,5 @@ def sanitized(inbound: Inbound) -> Inbound:
         choice = Choice(storable(str(choice.prompt)),
                         tuple(storable(str(v)) for v in choice.values))
     text = storable(inbound.text) if inbound.text is not None else None
-    return replace(inbound, text=text, choice=choice)
+    payload = storable(inbound.start_payload)[:MAX_PAYLOAD] if inbound.start_payload else None
+    return replace(inbound, text=text, choice=choice, start_payload=payload)

@@ -120,6 +120,12 @@ def m008_slack_installations(db: Database) -> None:
                "(client_id, enterprise_id, team_id, installed_at)")
 
 
+@MIGRATIONS()
+def m009_start_payload(db: Database) -> None:
+    """Keep the parameter of the link a user came by (Telegram's `/start <payload>`), for
+    later use such as linking accounts; it is never an answer."""
+    db["users"].add_column("start_payload", str)
+
 
 @MIGRATIONS()
 def m013_digest_schedule(db: Database) -> None:

@@ -166,6 +166,9 @@ MIGRATIONS: list[tuple[str, str]] = [
     CREATE INDEX idx_slack_bots_team
         ON slack_bots (client_id, enterprise_id, team_id, installed_at);
 """),
+    ("m009_start_payload", """
+        ALTER TABLE users ADD COLUMN start_payload text;
+    """),
     ("m013_digest_schedule", """
         ALTER TABLE digests ADD COLUMN weekday smallint, ADD COLUMN local_time time,
             ADD COLUMN language text;
@@ -449,7 +452,8 @@ class PostgresStore:
                           language=row["language"],
                           language_chosen=bool(row["language_chosen"]), state=row["state"],
                           editing=row["editing"], pending=row["pending"],
-                          pending_value=row["pending_value"], answers=answers)
+                          pending_value=row["pending_value"],
+                          start_payload=row["start_payload"], answers=answers)
 
     def create_user(self, platform: str, platform_user_id: str, language: str,
                     language_chosen: bool = False) -> UserRecord:
@@ -473,10 +477,11 @@ class PostgresStore:
             if user.pending is not None and user.pending_value is not None else None
         with self._atomic() as cursor:
             cursor.execute("UPDATE users SET language = %s, language_chosen = %s, state = %s, "
-                           "editing = %s, pending = %s, pending_value = %s, updated_at = %s "
-                           "WHERE id = %s",
+                           "editing = %s, pending = %s, pending_value = %s, "
+                           "start_payload = %s, updated_at = %s WHERE id = %s",
                            [user.language, bool(user.language_chosen), user.state,
-                            user.editing, user.pending, pending_value, now, user.id])
+                            user.editing, user.pending, pending_value, user.start_payload,
+                            now, user.id])
             if changed:
                 cursor.executemany(
                     "INSERT INTO answers (user_id, question, value, updated_at) VALUES "

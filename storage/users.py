@@ -25,6 +25,7 @@ class UserRecord:
     editing: str | None = None
     pending: str | None = None
     pending_value: dict | None = None  # what the pending question is about (JSON)
+    start_payload: str | None = None  # the parameter of the link they came by, if any
     answers: dict[str, object] = field(default_factory=dict)
 
 
@@ -54,7 +55,8 @@ def load_user(db: Database, platform: str, platform_user_id: str) -> UserRecord 
                       language_chosen=bool(row["language_chosen"]), state=row["state"],
                       editing=row["editing"], pending=row["pending"],
                       pending_value=json.loads(row["pending_value"])
-                      if row.get("pending_value") else None, answers=answers)
+                      if row.get("pending_value") else None,
+                      start_payload=row.get("start_payload"), answers=answers)
 
 
 def create_user(db: Database, platform: str, platform_user_id: str, language: str,
@@ -81,9 +83,10 @@ def save_user(db: Database, user: UserRecord, previous_answers: dict[str, object
         if user.pending is not None and user.pending_value is not None else None
     with in_transaction(db):
         db.execute("UPDATE users SET language = ?, language_chosen = ?, state = ?, "
-                   "editing = ?, pending = ?, pending_value = ?, updated_at = ? WHERE id = ?",
+                   "editing = ?, pending = ?, pending_value = ?, start_payload = ?, "
+                   "updated_at = ? WHERE id = ?",
                    [user.language, int(user.language_chosen), user.state, user.editing,
-                    user.pending, pending_value, now, user.id])
+                    user.pending, pending_value, user.start_payload, now, user.id])
         if changed:
             upsert_answers(db, user.id, changed, now)
         for question in removed:

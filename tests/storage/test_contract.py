@@ -68,6 +68,15 @@ def test_a_user_is_created_loaded_and_saved_with_their_answers(store):
     assert isinstance(loaded.answers["hours"], float) and loaded.answers["budget"] == 0
 
 
+def test_the_start_payload_of_a_link_is_kept_on_the_user_and_exported(store):
+    user = store.create_user("telegram", "42", "fr")
+    assert user.start_payload is None
+    user.start_payload = "ref-newsletter_2026"
+    store.save_user(user, {})
+    assert store.load_user("telegram", "42").start_payload == "ref-newsletter_2026"
+    assert store.export_user(user.id)["user"]["start_payload"] == "ref-newsletter_2026"
+
+
 def test_a_pending_value_is_kept_only_with_its_question(store):
     user = store.create_user("telegram", "42", "fr")
     user.pending, user.pending_value = None, {"text": "retour"}
@@ -674,7 +683,8 @@ def test_the_migrations_are_recorded_in_order_and_applied_once(pg_store, pg_url)
     assert names[:6] == [
         "m001_users_and_answers", "m002_processed_updates", "m003_checkins",
         "m004_team_digests", "m005_pending_value", "m006_checkin_periods"]
-    assert {"m007_personal_data", "m008_slack_installations"} <= set(names)
+    assert {"m007_personal_data", "m008_slack_installations",
+            "m009_start_payload"} <= set(names)
 
 
 def test_two_workers_migrating_an_empty_database_at_once_apply_each_migration_once(

@@ -17,7 +17,8 @@ def test_migrations_are_applied_once(tmp_path):
     assert applied[:6] == ["m001_users_and_answers", "m002_processed_updates",
                            "m003_checkins", "m004_team_digests", "m005_pending_value",
                            "m006_checkin_periods"]
-    assert {"m007_personal_data", "m008_slack_installations"} <= set(applied)
+    assert {"m007_personal_data", "m008_slack_installations",
+            "m009_start_payload"} <= set(applied)
     assert {"users", "answers", "schedules", "checkins"} <= set(db.table_names())
 
 
