@@ -2,9 +2,17 @@
 
 Buttons carry `c|<prompt>|<value>` (a choice), `t|<prompt>|<value>` (toggle a check mark
 in a multi-select, kept in the message's own keyboard) and `d|<prompt>` (done: the
-checked values are sent). Every update is recorded before it is handled, so a
-redelivered update_id changes nothing; one user's updates run in order, different
-users' concurrently.
+checked values are sent). Every update is recorded as handled in the transaction that
+handles it, so a redelivered update_id changes nothing; a choice is recorded by the
+message its keyboard is on, so a double tap, or a tap on an answered question still
+open on another device, gets a toast and changes nothing. One user's updates run in
+order, different users' concurrently.
+
+What else Telegram may send: `/start <payload>` (a deep link) starts or resumes, its
+payload kept on the user; a photo, a voice note, a sticker... gets a line asking for
+text and the question again; an edited message gets one line saying the original is
+kept; a button with no message, no keyboard or data that is not on its keyboard gets a
+toast; channel posts, group service messages and anything else are ignored.
 """
 
 from __future__ import annotations
@@ -12,16 +20,17 @@ from __future__ import annotations
 import hmac
 import html
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from urllib.parse import urlparse
 
 from aiohttp import web
-from telegram import (Bot, BotCommand, BotCommandScopeDefault, ForceReply,
+from telegram import (Bot, BotCommand, BotCommandScopeDefault, CallbackQuery, ForceReply,
                       InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
-                      MenuButtonCommands, Update)
+                      MenuButtonCommands, Message, Update)
 from telegram.constants import ChatType, ParseMode
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import BadRequest, InvalidToken, NetworkError
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,
                           BaseUpdateProcessor, CallbackQueryHandler, ContextTypes,
                           MessageHandler, filters)
@@ -40,7 +49,15 @@ PLATFORM = "telegram"
 PLACEHOLDER_LIMIT = 64  # characters Telegram shows in the input field
 MAX_TEXT = 4096
 CHECK = "✅ "
-UPDATES = ["message", "callback_query"]
+# The update types subscribed to (allowed_updates), each handled in `build_application`:
+# nothing else is asked for, and whatever else comes is ignored.
+UPDATES = ["message", "edited_message", "callback_query"]
+# What a private message may hold instead of text: each gets a line asking for text.
+NOT_TEXT = ("photo", "voice", "sticker", "document", "location", "contact", "video",
+            "audio", "animation", "video_note", "venue", "poll", "dice")
+# `/start`, `/start@CoachBot`, `/start <payload>`: a deep link's payload is 1-64 of these
+START = re.compile(r"^/start(?:@\w+)?(?:\s+(\S*))?\s*$", re.IGNORECASE)
+PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 COMMANDS = ("start", "plan", "pdf", "checkin", "report", "settings", "back", "help",
             "restart", "language", "export", "delete")
 
@@ -107,6 +124,26 @@ def checked(markup: InlineKeyboardMarkup | None) -> tuple[tuple[str, ...], list[
     return tuple(values), labels
 
 
+def pressed_labels(markup: InlineKeyboardMarkup | None, data: object) -> list[str] | None:
+    """Return the label of the button carrying `data` on `markup` (in a list), or None
+    when no button there carries it (no keyboard, foreign or forged data)."""
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            if data is not None and button.callback_data == data:
+                return [button.text]
+    return None
+
+
+def start_command(text: str) -> tuple[str, str | None]:
+    """Return the text for the coach and a deep link's payload: `/start abc` and
+    `/start@CoachBot abc` are `/start` with "abc" kept aside, never an answer."""
+    found = START.match(text)
+    if found is None:
+        return text, None
+    payload = found.group(1) or ""
+    return "/start", payload if PAYLOAD.match(payload) else None
+
+
 class TelegramAdapter:
     """Handlers that connect one Telegram bot to the coach."""
 
@@ -131,51 +168,96 @@ class TelegramAdapter:
         """Handle typed text; in a group, invite the user to a private chat."""
         message, user = update.effective_message, update.effective_user
         if update.effective_chat.type != ChatType.PRIVATE:
-            if not self.first_time(update):
+            if user is None or not self.first_time(update):
                 return
             link = f"https://t.me/{context.bot.username}"
             language = supported(user.language_code) or self.coach.default_language
             await message.reply_text(t(language, "private_only", link=link))
             return
-        inbound = Inbound(PLATFORM, str(user.id), text=message.text,
-                          language=user.language_code, delivery=str(update.update_id))
+        text, payload = start_command(message.text)
+        inbound = Inbound(PLATFORM, str(user.id), text=text, language=user.language_code,
+                          delivery=str(update.update_id), start_payload=payload)
         await self.send(context.bot, update.effective_chat.id, str(user.id),
                         self.coach.handle(inbound))
 
+    async def on_not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer a photo, a voice note, a sticker... in a private chat: a line asking for
+        text, then the question again; nothing else changes."""
+        message, user = update.effective_message, update.effective_user
+        kind = next((k for k in NOT_TEXT if getattr(message, k, None)), "other")
+        inbound = Inbound(PLATFORM, str(user.id), language=user.language_code,
+                          delivery=str(update.update_id), not_text=kind)
+        await self.send(context.bot, update.effective_chat.id, str(user.id),
+                        self.coach.handle(inbound))
+
+    async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer an edited message once (however often it is edited): the original is
+        kept, nothing changes."""
+        message, user = update.effective_message, update.effective_user
+        if not self.coach.store.record_update(
+                PLATFORM, f"edited:{message.chat.id}:{message.message_id}"):
+            return
+        await self.send(context.bot, message.chat.id, str(user.id),
+                        [Reply(t(self.language(str(user.id)), "edited"))])
+
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Handle a pressed button: toggle a check mark, or send the choice to the coach."""
+        """Handle a pressed button: toggle a check mark, or send the choice to the coach.
+
+        A button with no message (an inline message, or one too old to be shown), no
+        keyboard, or data that is not on its message's keyboard gets a toast."""
         query, user = update.callback_query, update.effective_user
-        kind, _, rest = str(query.data).partition("|")
+        message = query.message if isinstance(query.message, Message) else None
+        markup = message.reply_markup if message is not None else None
+        labels = pressed_labels(markup, query.data)
+        kind, _, rest = str(query.data or "").partition("|")
+        if labels is None or kind not in ("c", "t", "d"):
+            logger.info("update %s: a button that is not the coach's", update.update_id)
+            await self.toast(query, t(self.language(str(user.id)), "button.unknown"))
+            return
         if kind == "t":
             if not self.first_time(update):
                 return
-            await query.answer()
-            await query.edit_message_reply_markup(toggled(query.message.reply_markup,
-                                                          query.data))
+            await self.toast(query)
+            await self.edited(query.edit_message_reply_markup(toggled(markup, query.data)))
             return
         if kind == "d":
             prompt = rest
-            values, labels = checked(query.message.reply_markup)
+            values, labels = checked(markup)
         else:
             prompt, _, value = rest.partition("|")
             values = (value,)
-            labels = [b.text for row in query.message.reply_markup.inline_keyboard
-                      for b in row if b.callback_data == query.data]
-        replies = self.coach.handle(Inbound(PLATFORM, str(user.id),
-                                            choice=Choice(prompt, values),
-                                            language=user.language_code,
-                                            delivery=str(update.update_id)))
-        if not replies:  # a redelivery, handled before
+        # recorded by its message: a second tap on the same keyboard is not handled again
+        replies = self.coach.handle(Inbound(
+            PLATFORM, str(user.id), choice=Choice(prompt, values), language=user.language_code,
+            delivery=f"button:{message.chat.id}:{message.message_id}"))
+        if not replies:  # a double tap, or a redelivery: handled before
+            await self.toast(query, t(self.language(str(user.id)), "already_answered"))
             return
         if replies[0].notice:
-            await query.answer(replies[0].text, show_alert=False)
+            await self.toast(query, replies[0].text)
             return
-        await query.answer()
-        shown = html.escape(query.message.text or "", quote=False)
+        await self.toast(query)
+        shown = html.escape(message.text or "", quote=False)
         if labels:
             shown += "\n\n<b>→ " + html.escape(", ".join(labels), quote=False) + "</b>"
-        await query.edit_message_text(shown[:MAX_TEXT], parse_mode=ParseMode.HTML)
-        await self.send(context.bot, query.message.chat.id, str(user.id), replies)
+        await self.edited(query.edit_message_text(shown[:MAX_TEXT], parse_mode=ParseMode.HTML))
+        await self.send(context.bot, message.chat.id, str(user.id), replies)
+
+    @staticmethod
+    async def toast(query: CallbackQuery, text: str | None = None) -> None:
+        """Answer a callback query (a toast when `text`); one too old to answer is let go."""
+        try:
+            await query.answer(text, show_alert=False)
+        except BadRequest as error:
+            logger.info("callback query not answered: %s", error.message)
+
+    @staticmethod
+    async def edited(edit: Awaitable) -> None:
+        """Edit a message; one already as asked (a double tap) or gone is let go."""
+        try:
+            await edit
+        except BadRequest as error:
+            logger.info("message not edited: %s", error.message)
 
     async def send(self, bot: Bot, chat_id: int, user_id: str, replies: list[Reply]) -> None:
         """Send neutral replies: HTML text split under 4,096 characters, keyboards, files."""
@@ -193,10 +275,12 @@ class TelegramAdapter:
                 await bot.send_photo(chat_id, reply.image)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log the failure with its update id and tell the user something kind."""
+        """Log the failure with its update id and tell the user something kind, in a
+        private chat only (never in a group or a channel)."""
         update_id = getattr(update, "update_id", None)
         logger.error("update %s failed", update_id, exc_info=context.error)
-        if isinstance(update, Update) and update.effective_chat and update.effective_user:
+        if isinstance(update, Update) and update.effective_chat and update.effective_user \
+                and update.effective_chat.type == ChatType.PRIVATE:
             language = self.language(str(update.effective_user.id))
             try:
                 await context.bot.send_message(update.effective_chat.id,
@@ -227,7 +311,17 @@ def build_application(settings: Settings, coach: Coach,
         .concurrent_updates(PerUserOrder())
         .build()
     )
-    application.add_handler(MessageHandler(filters.TEXT, adapter.on_text))
+    # one handler for each type in UPDATES; channel posts, service messages, a group's
+    # photos and edits have none, and are ignored
+    private, new = filters.ChatType.PRIVATE, filters.UpdateType.MESSAGE
+    not_text = (filters.PHOTO | filters.VOICE | filters.Sticker.ALL | filters.Document.ALL
+                | filters.LOCATION | filters.CONTACT | filters.VIDEO | filters.AUDIO
+                | filters.ANIMATION | filters.VIDEO_NOTE | filters.VENUE | filters.POLL
+                | filters.Dice.ALL)
+    application.add_handler(MessageHandler(new & filters.TEXT, adapter.on_text))
+    application.add_handler(MessageHandler(new & private & not_text, adapter.on_not_text))
+    application.add_handler(MessageHandler(
+        filters.UpdateType.EDITED_MESSAGE & private, adapter.on_edited))
     application.add_handler(CallbackQueryHandler(adapter.on_button))
     application.add_error_handler(adapter.on_error)
     return application

@@ -32,6 +32,7 @@ class FakeTelegram(FakeServer):
         self._updates: list[dict] = []
         self.throttle_sends = 0  # answer this many sendMessage calls with a 429
         self.refusal = 401  # the status a wrong token gets (404 for a malformed one)
+        self.allowed_updates: list[str] | None = None  # as the last getUpdates asked
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
 
@@ -68,6 +69,8 @@ class FakeTelegram(FakeServer):
 
     async def _getUpdates(self, params):
         offset = int(params.get("offset", 0) or 0)
+        if params.get("allowed_updates"):
+            self.allowed_updates = json.loads(params["allowed_updates"])
         # Hold the long poll at most 1 s: answering early with nothing is allowed, and a
         # stopping bot then waits 1 s for its last getUpdates instead of 10.
         deadline = time.monotonic() + min(float(params.get("timeout", 0) or 0), 1.0)
@@ -116,6 +119,10 @@ class FakeTelegram(FakeServer):
         return await self._edit(params)
 
     # what tests do
+    def push(self, update: dict) -> int:
+        """Deliver an update as given (a recorded payload); return its update_id."""
+        return self._push(update)
+
     def _push(self, update: dict) -> int:
         with self._lock:
             update["update_id"] = update.get("update_id") or next(self._update_ids)
@@ -133,12 +140,13 @@ class FakeTelegram(FakeServer):
             "from": {"id": user_id, "is_bot": False, "first_name": "U",
                      "language_code": language}, "text": text}})
 
-    def press(self, user_id: int, message: dict, label: str, language: str = "fr") -> int:
+    def press(self, user_id: int, message: dict, label: str, language: str = "fr",
+              query_id: str | None = None) -> int:
         """Press the button labelled `label` (its visible text) on a message the bot sent."""
         buttons = [b for row in message["reply_markup"]["inline_keyboard"] for b in row]
         button = next(b for b in buttons if b["text"] == label)
         return self._push({"callback_query": {
-            "id": str(next(self._message_ids)), "chat_instance": "ci",
+            "id": query_id or str(next(self._message_ids)), "chat_instance": "ci",
             "from": {"id": user_id, "is_bot": False, "first_name": "U",
                      "language_code": language},
             "message": dict(message), "data": button["callback_data"]}})
