@@ -5,7 +5,15 @@ and the conversation carries on in the app's direct messages with Block Kit: but
 carry `<prompt>|<value>`, a multi-select is a set of checkboxes with a Done button
 whose value is the prompt (Slack keeps the ticks in the message's state). Users are
 keyed `<team>:<user>`, so two workspaces never share data. Each event_id is handled
-once; one user's requests run in order, different users' concurrently.
+once, and so is each slash command and button press (keyed by the workspace, the member,
+the request's trigger_id or action_ts and what it carries), recorded in the transaction
+that handles it, so a retried request changes nothing; one user's requests run in
+order, different users' concurrently.
+
+A `/coach <text>` from someone the coach has never met welcomes them and asks the first
+question (the text is not an answer; a command such as `/coach language en` is run).
+Messages with a subtype, from a bot or in an assistant thread are ignored; every other
+event, action, shortcut, view or command is acknowledged quietly.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import json
 import logging
 import re
 import secrets
@@ -190,7 +199,8 @@ class SlackAdapter:
         self._channels: dict[str, str] = {}
 
     def register(self, app: AsyncApp) -> None:
-        """Attach the listeners to a bolt app."""
+        """Attach the listeners to a bolt app (bolt runs the first that matches: the
+        quiet acknowledgements of everything else come last)."""
         app.command("/coach")(self.on_command)
         app.action(re.compile(r"^choice\|"))(self.on_choice)
         app.action("tick")(self.on_tick)
@@ -202,6 +212,7 @@ class SlackAdapter:
         app.view(CHECKIN_VIEW)(self.on_checkin_submitted)
         app.view(DIGEST_VIEW)(self.on_digest_submitted)
         app.error(self.on_error)
+        acknowledge_the_rest(app)
 
     # what Slack sends
     async def on_command(self, ack, command: dict, client: AsyncWebClient,
@@ -221,7 +232,13 @@ class SlackAdapter:
         async with self._locks.hold(key):
             channel = await self.dm_channel(client, context.user_id, key)
             text = unescape(raw) or "start"
-            replies = await self.handle(client, context, text=text)
+            if words.command_of(text) is None and self.coach.store.load_user(
+                    PLATFORM, key) is None:
+                text = "start"  # a first contact: welcomed; a command works, an answer no
+            replies = await self.handle(client, context, text=text,
+                                        delivery=command_key(context, command))
+            if not replies:  # a retried command, handled before
+                return
             if command.get("channel_id") != channel:
                 language = self.coach.language_of(PLATFORM, key)
                 await respond(text=t(language, "slack.continued",
@@ -235,7 +252,8 @@ class SlackAdapter:
         event is recorded with its first handling, in its transaction); ignore every
         other message."""
         if (event.get("channel_type") != "im" or event.get("subtype")
-                or event.get("bot_id") or not event.get("user")):
+                or event.get("bot_id") or not event.get("user")
+                or event.get("thread_ts")):  # a thread in the DM: the assistant's
             return
         key = user_key(context)
         async with self._locks.hold(key):
@@ -267,17 +285,27 @@ class SlackAdapter:
     async def answer_choice(self, body: dict, client: AsyncWebClient,
                             context: AsyncBoltContext, choice: Choice,
                             labels: list[str]) -> None:
-        """Send a choice to the coach; show it in place of the buttons, or say it is stale."""
+        """Send a choice to the coach; show it in place of the buttons, or say it is stale.
+
+        A press on no message (in a modal or the app's home) is not the coach's: ignored;
+        a retried one is handled once."""
         key = user_key(context)
-        channel = body["container"]["channel_id"]
+        container = body.get("container") or {}
+        channel, ts = container.get("channel_id"), container.get("message_ts")
+        if not channel or not ts:
+            logger.info("slack: a button of %s on no message, ignored", context.user_id)
+            return
         async with self._locks.hold(key):
-            replies = await self.handle(client, context, choice=choice)
-            if replies and replies[0].notice:
+            replies = await self.handle(client, context, choice=choice,
+                                        delivery=action_key(context, body))
+            if not replies:  # a retried press, handled before
+                return
+            if replies[0].notice:
                 await client.chat_postEphemeral(channel=channel, user=context.user_id,
                                                 text=replies[0].text)
                 return
             message = body.get("message", {})
-            await client.chat_update(channel=channel, ts=body["container"]["message_ts"],
+            await client.chat_update(channel=channel, ts=ts,
                                      text=message.get("text", ""),
                                      blocks=answered(message.get("blocks", []), labels))
             await self.send(client, channel, key, replies)
@@ -531,6 +559,53 @@ def last_sunday(day: date) -> date:
 # What a Home tab button does, as the command the member could type in the DM.
 HOME_COMMANDS = {"start": "start", "resume": "start", "checkin": "checkin",
                  "export": "export", "delete": "delete"}
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:24]
+
+
+def command_key(context: AsyncBoltContext, command: dict) -> str | None:
+    """Return the key that makes a slash command handled once: the workspace, the member,
+    its trigger_id (one per command typed) and its text; None without a trigger_id."""
+    trigger = command.get("trigger_id")
+    if not trigger:
+        return None
+    return "command:" + _digest(context.team_id or context.enterprise_id, context.user_id,
+                                trigger, command.get("command"), command.get("text"))
+
+
+def action_key(context: AsyncBoltContext, body: dict) -> str | None:
+    """Return the key that makes a button press handled once: the workspace, the member,
+    its action_ts (one per press; else its trigger_id) and what it carries."""
+    action = (body.get("actions") or [{}])[0]
+    moment = action.get("action_ts") or body.get("trigger_id")
+    if not moment:
+        return None
+    container = body.get("container") or {}
+    return "action:" + _digest(context.team_id or context.enterprise_id, context.user_id,
+                               moment, action.get("action_id"), action.get("value"),
+                               container.get("message_ts"),
+                               json.dumps(body.get("state"), sort_keys=True))
+
+
+def acknowledge_the_rest(app: AsyncApp) -> None:
+    """Acknowledge, quietly, every event, action, shortcut, view, options request and
+    command no listener before took (bolt would answer 404 and log "unhandled
+    request"): app_home_opened, reactions, a modal closed... Register these last."""
+    anything = re.compile(".*")
+
+    async def ignore_event(event: dict) -> None:
+        logger.debug("slack: event %s ignored", event.get("type"))
+
+    async def acknowledge(ack, body: dict) -> None:
+        await ack()
+        logger.debug("slack: %s ignored", body.get("type"))
+
+    app.event(anything)(ignore_event)
+    for register in (app.action, app.shortcut, app.view_submission, app.view_closed,
+                     app.options, app.command):
+        register(anything)(acknowledge)
 
 
 async def client_for(app: AsyncApp, team: str) -> AsyncWebClient:

@@ -260,18 +260,36 @@ class SlackUser:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
 
-    def command_body(self, text: str = "", channel: str = "C0GENERAL") -> bytes:
+    def trigger(self) -> str:
+        """Return a new trigger_id: Slack gives one to each command and each press."""
+        return f"{next(self._ids)}.{time.time_ns()}.{self.user.lower()}"
+
+    def command_body(self, text: str = "", channel: str = "C0GENERAL",
+                     trigger_id: str | None = None) -> bytes:
         return urllib.parse.urlencode({
             "token": "legacy", "team_id": self.team, "team_domain": "team",
             "channel_id": channel, "channel_name": "general", "user_id": self.user,
             "user_name": self.user.lower(), "command": "/coach", "text": text,
             "api_app_id": "ACOACH", "is_enterprise_install": "false",
             "response_url": f"{self.fake.base}/response/{self.team}-{next(self._ids)}",
-            "trigger_id": "1.2.3"}).encode()
+            "trigger_id": trigger_id or self.trigger()}).encode()
 
     def command(self, text: str = "", channel: str = "C0GENERAL") -> tuple[int, str]:
         """Type `/coach <text>` in a channel."""
         return self.post(self.command_body(text, channel), "application/x-www-form-urlencoded")
+
+    def form(self, fields: dict, headers: dict | None = None) -> tuple[int, str]:
+        """POST form fields as given (a recorded slash command)."""
+        return self.post(urllib.parse.urlencode(fields).encode(),
+                         "application/x-www-form-urlencoded", headers=headers)
+
+    def interaction(self, payload: dict, headers: dict | None = None) -> tuple[int, str]:
+        """POST an interactive payload as given (a recorded button press, a shortcut)."""
+        return self.form({"payload": json.dumps(payload)}, headers)
+
+    def event(self, envelope: dict, headers: dict | None = None) -> tuple[int, str]:
+        """POST an Events API envelope as given (a recorded event)."""
+        return self.post(json.dumps(envelope).encode(), "application/json", headers=headers)
 
     def event_body(self, text: str, event_id: str | None = None) -> bytes:
         event_id = event_id or f"Ev{self.team}{self.user}{next(self._ids)}{time.time_ns()}"
@@ -307,7 +325,8 @@ class SlackUser:
             "channel": {"id": message["channel"], "name": "directmessage"},
             "message": message, "state": {"values": state},
             "response_url": f"{self.fake.base}/response/{self.team}-{next(self._ids)}",
-            "trigger_id": "1.2.3", "actions": [{**action, "action_ts": f"{time.time():.6f}"}]}
+            "trigger_id": self.trigger(),
+            "actions": [{**action, "action_ts": f"{time.time():.6f}{next(self._ids)}"}]}
         return urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
 
     def press(self, message: dict, label: str) -> tuple[int, str]:
