@@ -249,7 +249,9 @@ class Coach:
             return [self.current(turn, t(turn.language, "unsure.declined"))]
         interview.answers.update(about.get("also") or {})
         interview.preset = about["value"]
-        interview.answer(None, None, {})
+        if not interview.answer(None, None, {}):  # beyond the question's limits after all
+            problem = interview.problem
+            return [self.current(turn, t(turn.language, problem.key, **problem.params))]
         return [self._moved(turn, t(turn.language, "unsure.stored"))]
 
     def _settle_did_you_mean(self, turn: Turn, about: dict, confirmed: bool) -> list[Reply]:

@@ -82,9 +82,9 @@ class Interview:
                        aliases: dict[str, str]) -> bool:
         """Parse the answer; keep the refusal in `problem`, or the doubt in `unsure`."""
         self.problem = self.unsure = self.note = None
-        if self.preset is not None:
+        if self.preset is not None:  # confirmed by the user: checked when it was asked
             self._parsed, self.preset = self.preset, None
-            return True
+            return self._storable(self._parsed)
         try:
             parsed = parse(self.question, text, values, aliases)
         except InvalidAnswer as refusal:

@@ -233,11 +233,20 @@ def parse_hourly_cost(text: str) -> float | Noted:
 
 
 def _networks_total(value: str, plain: str, read) -> Noted | float | None:
-    """Return the sum of per-network figures when two networks or more are named."""
+    """Return the sum of per-network figures when two networks or more are named; a
+    doubt about one figure is asked about the total."""
     spans = _network_spans(plain, {})
     if len(spans) < 2:
         return None
-    total = round(sum(parse_split(value, {}, read).values()), 2)
+    try:
+        split, doubt = parse_split(value, {}, read), None
+    except Unsure as unsure:
+        split, doubt = unsure.value, unsure
+    total = round(sum(split.values()), 2)
+    if total > MAX_HOURS:  # « facebook 60, instagram 60 »
+        raise InvalidAnswer("problem.too_many_hours", hours=round(total), max=MAX_HOURS)
+    if doubt is not None:
+        raise Unsure(doubt.key, total, doubt.also, **{**doubt.params, "hours": total})
     return Noted(total, "noted.hours.total", {"hours": float(total)})
 
 
@@ -506,7 +515,7 @@ def parse_result_value(text: str) -> float | Noted:
     back (`Unsure`); a range keeps its middle, said back."""
     plain = numbers.prepare(clean_text(text))
     figure = _money(plain, "problem.result_value.not_an_amount")
-    if figure.amount == 0:
+    if round(figure.amount, 2) == 0:  # « 0,001 »: less than a cent is nothing
         raise InvalidAnswer("problem.result_value.zero")
     if figure.amount > MAX_RESULT_VALUE * numbers.PER_EURO.get(figure.currency or "EUR", 1):
         raise InvalidAnswer("problem.amount_too_big", max=MAX_RESULT_VALUE)

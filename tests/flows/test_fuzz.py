@@ -23,12 +23,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from flows import checkin
+from flows import answers, checkin, parsing, when
 from flows.coach import CONFIRM_PROMPTS, Coach
 from flows.interview import STATES
-from flows.messages import Choice, Inbound, Reply
-from flows.questions import BY_ID, QUESTIONS, check_answer
-from flows.render import PLAN_PROMPT
+from flows.messages import Choice, Inbound, Reply, storable
+from flows.parsing import InvalidAnswer, Unsure, unwrap
+from flows.questions import BY_ID, QUESTIONS, check_answer, parse, valid_answer
+from flows.render import PLAN_PROMPT, aliases
 from storage import SqliteStore, open_database
 from tests.clock import Clock
 from tests.flows.build_messages import FULL_INTERVIEW
@@ -123,7 +124,14 @@ VALUES = sorted({v for q in QUESTIONS for v in q.options}
 PRESSES = st.builds(Choice, st.one_of(st.sampled_from(PROMPTS), st.text(HOSTILE, max_size=10)),
                     st.lists(st.one_of(st.sampled_from(VALUES), st.text(HOSTILE, max_size=8)),
                              max_size=4).map(tuple))
-INPUTS = st.one_of(TEXTS.map(lambda body: ("text", body)), PRESSES.map(lambda c: ("press", c)))
+# what platforms send besides text and presses: a photo, a link's payload, odd hints
+OTHERS = st.one_of(
+    st.sampled_from(["photo", "voice", "sticker"]).map(lambda kind: ("not_text", kind)),
+    st.text(HOSTILE, max_size=80).map(lambda payload: ("start", payload)),
+    st.tuples(TEXTS, st.text(HOSTILE, max_size=300), st.text(HOSTILE, max_size=20)).map(
+        lambda parts: ("hinted", parts)))
+INPUTS = st.one_of(TEXTS.map(lambda body: ("text", body)), PRESSES.map(lambda c: ("press", c)),
+                   OTHERS)
 
 
 def answers_to(shown: Reply | None) -> st.SearchStrategy:
@@ -149,6 +157,13 @@ def inbound(user: str, item) -> Inbound:
         return Inbound(PLATFORM, user, choice=item[1])
     if isinstance(item, tuple) and item[0] == "text":
         return Inbound(PLATFORM, user, text=item[1])
+    if isinstance(item, tuple) and item[0] == "not_text":
+        return Inbound(PLATFORM, user, not_text=item[1])
+    if isinstance(item, tuple) and item[0] == "start":
+        return Inbound(PLATFORM, user, text="/start", start_payload=item[1])
+    if isinstance(item, tuple) and item[0] == "hinted":  # a platform's time zone, language
+        body, zone, language = item[1]
+        return Inbound(PLATFORM, user, text=body, timezone=zone, language=language)
     if isinstance(item, tuple):
         return Inbound(PLATFORM, user, choice=Choice(item[0], (item[1],)))
     return Inbound(PLATFORM, user, text=item)
@@ -223,6 +238,7 @@ def assert_valid(store: SqliteStore, coach: Coach, user: str) -> None:
         if question_id in BY_ID:
             check_answer(question_id, value, record.answers.get("currency"))
     assert_storable(record.pending_value)
+    assert_storable(record.start_payload)
     open_record = coach.checkins.open_record(record.id)
     for week in coach.store.history(record.id):
         checkin.check_figures(week.hours, week.results, week.revenue)
@@ -244,3 +260,48 @@ def test_any_input_in_any_state_leaves_a_valid_stored_state(template, start, dat
         assert replies and all(isinstance(r, Reply) and r.text for r in replies)
         assert_valid(store, coach, start)
         on_screen = next((r for r in reversed(replies) if r.prompt), on_screen)
+
+
+# Every parser on its own: only a re-ask (InvalidAnswer) or a doubt (Unsure) may come out,
+# and what a question's parser returns, or doubts, passes that question's limits.
+TODAY = NOW.date()
+PARSERS = {
+    "hours": parsing.parse_hours, "week_hours": parsing.parse_week_hours,
+    "hourly_cost": parsing.parse_hourly_cost, "budget": parsing.parse_budget,
+    "result_value": parsing.parse_result_value, "count": parsing.parse_count,
+    "revenue": parsing.parse_revenue, "amount": parsing.parse_amount,
+    "split": lambda text: parsing.parse_split(text, aliases("networks"),
+                                              parsing.parse_week_hours),
+    "target": answers.parse_target, "reason": answers.parse_reason,
+    "customer": answers.parse_customer, "champion": answers.parse_champion,
+    "time": when.parse_time, "weekday": when.parse_weekday, "days": when.parse_days,
+    "date": lambda text: when.parse_date(text, TODAY), "timezone": when.parse_timezone,
+    **{f"question {q.id}": (lambda q: lambda text: parse(q, text, None, aliases(q.id)))(q)
+       for q in QUESTIONS},
+}
+settings.register_profile("parsers", max_examples=25, deadline=None, derandomize=True,
+                          database=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.mark.parametrize("name", sorted(PARSERS))
+def test_a_parser_only_re_asks_or_doubts_and_never_returns_beyond_limits(name):
+    question = BY_ID.get(name.removeprefix("question "))
+
+    def check(text: str) -> None:
+        try:
+            value, currency = unwrap(PARSERS[name](text)), None
+        except InvalidAnswer:
+            return
+        except Unsure as doubt:
+            value, currency = doubt.value, doubt.also.get("currency")
+        if question is not None and name.startswith("question "):
+            assert valid_answer(question.id, value, currency), (text, value)
+
+    for text in REALISTIC:  # every known edge case, then random ones
+        check(storable(text))
+
+    @settings(settings.get_profile("parsers" if PROFILE == "test" else "soak"))
+    @given(st.one_of(SPLICED, TEXTS).map(storable))
+    def probe(text):
+        check(text)
+    probe()

@@ -149,3 +149,19 @@ def test_a_time_zone_hint_no_machine_knows_leaves_the_default(coach, store):
     user = store.load_user(PLATFORM, "u1")
     schedule, _ = store.load_schedule(user.id)
     assert schedule.timezone == "Europe/Paris"
+
+
+def test_hours_per_network_in_the_interview_are_limited_and_doubted_as_a_total(coach):
+    play(coach, FULL_INTERVIEW[:HOURLY - 1])  # up to the hours
+    [reply] = coach.handle(text("facebook 60, instagram 60"))
+    assert "120 heures par semaine" in reply.text and reply.prompt == "hours"
+    [doubt] = coach.handle(text("linkedin 36, tiktok 1"))
+    assert "Vous voulez bien dire 37 heures par semaine" in doubt.text
+    coach.handle(text("oui"))
+    assert answers(coach)["hours"] == 37
+
+
+def test_what_a_customer_brings_that_rounds_to_nothing_is_asked_again(coach):
+    play(coach, FULL_INTERVIEW[:-1])
+    [reply] = coach.handle(text("0,001"))
+    assert reply.prompt == "result_value" and "result_value" not in answers(coach)
