@@ -16,8 +16,10 @@ import pytest
 
 import storage
 from bot.telegram import UPDATES
+from tests.bot.fake_server import BotProcess, free_port
 from tests.bot.fake_telegram import TOKEN, FakeTelegram
 from tests.bot.test_telegram_e2e import telegram_bot
+from tests.bot.test_telegram_webhook import SECRET, post
 
 PAYLOADS = Path(__file__).parent / "payloads" / "telegram"
 RECORDED_USER = 424242  # the user id in the payload files
@@ -189,3 +191,30 @@ def test_channel_posts_and_group_service_messages_are_ignored_silently(fake, bot
     fake.wait_for_text(user, "objectif principal")
     assert stored(bot, user).answers == {}
     # nothing to the group or the channel, and no failure: checked when the bot stops
+
+
+def test_the_webhook_takes_the_same_payloads_and_subscribes_to_the_same_types(tmp_path):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram"
+    with FakeTelegram() as fake:
+        process = BotProcess("telegram", tmp_path / "coach.db", {
+            "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake.url,
+            "TELEGRAM_WEBHOOK_URL": url, "TELEGRAM_WEBHOOK_SECRET": SECRET,
+            "PORT": str(port)}).wait_listening(port)
+        try:
+            [webhook] = fake.wait_for(lambda: fake.sent("setWebhook"), what="setWebhook")
+            assert json.loads(webhook["allowed_updates"]) == UPDATES
+            user = 1101
+            for number, name in enumerate(["channel_post", "group_new_members", "photo",
+                                           "callback_without_message", "edited_message"]):
+                update = {"update_id": 5000 + number, **payload(name, user)}
+                assert post(url, update, SECRET) == 200
+            fake.wait_for_text(user, "Je ne lis que le texte")
+            fake.wait_for_text(user, "J'ai bien reçu la modification")
+            [toast] = fake.wait_for(lambda: fake.sent("answerCallbackQuery"), what="a toast")
+            assert toast["text"] == UNKNOWN_BUTTON
+        finally:
+            process.stop()
+        log = process.log_path.read_text()
+        assert "Traceback" not in log and "failed" not in log, log
+        assert not fake.sent("sendMessage", GROUP) and not fake.sent("sendMessage", CHANNEL)
