@@ -56,7 +56,7 @@ UPDATES = ["message", "edited_message", "callback_query"]
 NOT_TEXT = ("photo", "voice", "sticker", "document", "location", "contact", "video",
             "audio", "animation", "video_note", "venue", "poll", "dice")
 # `/start`, `/start@CoachBot`, `/start <payload>`: a deep link's payload is 1-64 of these
-START = re.compile(r"^/start(?:@\w+)?(?:\s+(\S*))?\s*$", re.IGNORECASE)
+START = re.compile(r"^/start(?:@\w+)?(?:\s+(.*?))?\s*$", re.IGNORECASE | re.DOTALL)
 PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 COMMANDS = ("start", "plan", "pdf", "checkin", "report", "settings", "back", "help",
             "restart", "language", "export", "delete")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import storage
-from bot.telegram import UPDATES
+from bot.telegram import UPDATES, start_command
 from tests.bot.fake_server import BotProcess, free_port
 from tests.bot.fake_telegram import TOKEN, FakeTelegram
 from tests.bot.test_telegram_e2e import telegram_bot
@@ -218,3 +218,13 @@ def test_the_webhook_takes_the_same_payloads_and_subscribes_to_the_same_types(tm
         log = process.log_path.read_text()
         assert "Traceback" not in log and "failed" not in log, log
         assert not fake.sent("sendMessage", GROUP) and not fake.sent("sendMessage", CHANNEL)
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("/start", ("/start", None)), ("/start ref_1-a", ("/start", "ref_1-a")),
+    ("/start@coach_test_bot ref", ("/start", "ref")), ("/START", ("/start", None)),
+    ("/start hello world", ("/start", None)),  # typed by hand: a start, no payload
+    ("/start " + "a" * 65, ("/start", None)), ("/startup", ("/startup", None)),
+    ("start something", ("start something", None))])
+def test_start_is_read_with_its_payload_apart(typed, expected):
+    assert start_command(typed) == expected
