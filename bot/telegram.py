@@ -3,9 +3,9 @@
 Buttons carry `c|<prompt>|<value>` (a choice), `t|<prompt>|<value>` (toggle a check mark
 in a multi-select, kept in the message's own keyboard) and `d|<prompt>` (done: the
 checked values are sent). Every update is recorded as handled in the transaction that
-handles it, so a redelivered update_id changes nothing; a choice is recorded by the
-message its keyboard is on, so a double tap, or a tap on an answered question still
-open on another device, gets a toast and changes nothing. One user's updates run in
+handles it, so a redelivered update_id changes nothing; a choice is recorded by its
+message and button, so a double tap, or the same button pressed again on another
+device, gets a toast and changes nothing. One user's updates run in
 order, different users' concurrently.
 
 What else Telegram may send: `/start <payload>` (a deep link) starts or resumes, its
@@ -226,10 +226,11 @@ class TelegramAdapter:
         else:
             prompt, _, value = rest.partition("|")
             values = (value,)
-        # recorded by its message: a second tap on the same keyboard is not handled again
+        # recorded by its message and button: a second tap on it is not handled again (the
+        # coach tells a stale question's other buttons; a settings button works twice)
         replies = self.coach.handle(Inbound(
             PLATFORM, str(user.id), choice=Choice(prompt, values), language=user.language_code,
-            delivery=f"button:{message.chat.id}:{message.message_id}"))
+            delivery=f"button:{message.chat.id}:{message.message_id}:{query.data}"))
         if not replies:  # a double tap, or a redelivery: handled before
             await self.toast(query, t(self.language(str(user.id)), "already_answered"))
             return

@@ -22,6 +22,15 @@ BOT = {"id": 999, "is_bot": True, "first_name": "Coach", "username": "coach_test
        "supports_inline_queries": False}
 
 
+def returned(message: dict) -> dict:
+    """Return a sent message as the Bot API returns it: with its inline keyboard, never
+    a ForceReply (which PTB would fail to read as a keyboard)."""
+    shown = dict(message)
+    if "inline_keyboard" not in shown.get("reply_markup", {"inline_keyboard": ()}):
+        shown.pop("reply_markup")
+    return shown
+
+
 class FakeTelegram(FakeServer):
     """The fake server, its updates queue and the log of every call the bot made."""
 
@@ -90,7 +99,7 @@ class FakeTelegram(FakeServer):
             message["reply_markup"] = json.loads(params["reply_markup"])
         with self._lock:
             self.messages[message["message_id"]] = message
-        return message
+        return returned(message)
 
     async def _sendMessage(self, params):
         return self._message(params, text=params["text"])
@@ -110,7 +119,7 @@ class FakeTelegram(FakeServer):
                 message["reply_markup"] = json.loads(params["reply_markup"])
             else:
                 message.pop("reply_markup", None)
-            return dict(message)
+            return returned(message)
 
     async def _editMessageText(self, params):
         return await self._edit(params, text=params["text"])
