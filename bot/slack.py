@@ -347,7 +347,10 @@ class SlackAdapter:
             return  # a button of an older Home tab: nothing to do
         async with self._locks.hold(key):
             channel = await self.dm_channel(client, context.user_id, key)
-            replies = await self.handle(client, context, text=command)
+            replies = await self.handle(client, context, text=command,
+                                        delivery=action_key(context, body))
+            if not replies:  # a retried press, handled before
+                return
             await self.send(client, channel, key, replies)
         await self.publish_home(client, context)
 
