@@ -155,3 +155,14 @@ def test_every_other_kind_is_acknowledged_quietly_and_changes_nothing(fake, app,
     who.say("aide")  # after it, in the same member's order
     fake.wait_for_text(who.dm, "Partez du pourquoi")
     assert len(dm_texts(fake, who)) == 1  # the help only: no error, no question asked
+
+
+def test_a_retried_home_tab_button_is_handled_once(fake, app):
+    who = member(fake, app, "U0HOME")
+    press = payload(fake, "block_actions_home_start", who.user)
+    assert who.interaction(press)[0] == 200
+    fake.wait_for_text(who.dm, "objectif principal")
+    assert who.interaction(press, headers=RETRY)[0] == 200
+    who.say("aide")
+    fake.wait_for_text(who.dm, "Partez du pourquoi")
+    assert len([t for t in dm_texts(fake, who) if t.startswith("Bonjour")]) == 1
