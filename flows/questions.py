@@ -143,10 +143,9 @@ def _is_number(value: object) -> bool:
         and math.isfinite(value)
 
 
-def _within(value: object, low: float, high: float, low_included: bool = True) -> bool:
-    """Tell whether `value` is a finite number between `low` and `high`."""
-    return _is_number(value) and (value >= low if low_included else value > low) \
-        and value <= high
+def _within(value: object, low: float, high: float) -> bool:
+    """Tell whether `value` is a finite number from `low` to `high`."""
+    return _is_number(value) and low <= value <= high
 
 
 def _plain_text(value: object, max_length: int = parsing.MAX_TEXT) -> bool:
