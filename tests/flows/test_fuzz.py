@@ -54,6 +54,7 @@ STARTS: dict[str, list] = {
     "editing_who": FULL_INTERVIEW + [("plan", "edit_who")],
     "editing_budget": CONFIRMED + [("plan", "edit_budget")],
     "plan_confirmed": CONFIRMED,
+    "settings_shown": CONFIRMED + ["réglages"],  # the settings and their buttons
     "checkin_hours": CONFIRMED + ["point"],
     "checkin_split": CONFIRMED + ["point", "3"],
     "checkin_results": CONFIRMED + ["point", "linkedin 2, tiktok 1"],
@@ -113,7 +114,7 @@ TEXTS = st.one_of(
     st.text(HOSTILE, max_size=40),
     st.text(st.sampled_from("0123456789 ,.-/:h€k²³½٣"), min_size=1, max_size=12),
 )
-PROMPTS = sorted({q.id for q in QUESTIONS} | {PLAN_PROMPT, "language"}
+PROMPTS = sorted({q.id for q in QUESTIONS} | {PLAN_PROMPT, "language", checkin.SETTINGS_PROMPT}
                  | set(CONFIRM_PROMPTS.values())
                  | {checkin.prompt_of(s) for s in ("hours", "split", "results", "revenue",
                                                    "replace")})
@@ -192,7 +193,11 @@ def build_template() -> tuple[Database, dict[str, Reply]]:
     for name, steps in STARTS.items():
         for step in steps:
             shown[name] = coach.handle(inbound(name, step))[-1]
-        assert where(coach, name) == name, f"{name} stands at {where(coach, name)}"
+        expected = name
+        if name == "settings_shown":  # the plan confirmed, its settings on screen
+            assert shown[name].prompt == checkin.SETTINGS_PROMPT
+            expected = "plan_confirmed"
+        assert where(coach, name) == expected, f"{name} stands at {where(coach, name)}"
     return db, shown
 
 
