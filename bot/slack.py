@@ -258,17 +258,20 @@ class SlackAdapter:
         key = user_key(context)
         async with self._locks.hold(key):
             self._channels[key] = event["channel"]
-            replies = await self.handle(client, context, text=unescape(event.get("text", "")),
+            replies = await self.handle(client, context, text=unescape(event.get("text") or ""),
                                         delivery=body.get("event_id"))
             await self.send(client, event["channel"], key, replies)
 
     async def on_choice(self, ack, body: dict, action: dict, client: AsyncWebClient,
                         context: AsyncBoltContext) -> None:
-        """Handle a pressed button."""
+        """Handle a pressed button (one with no value, not the coach's, is let go)."""
         await ack()
-        prompt, _, value = action["value"].partition("|")
-        await self.answer_choice(body, client, context, Choice(prompt, (value,)),
-                                 [action["text"]["text"]])
+        prompt, _, value = str(action.get("value") or "").partition("|")
+        if not value:
+            logger.info("slack: a button of %s with no value, ignored", context.user_id)
+            return
+        label = (action.get("text") or {}).get("text") or value
+        await self.answer_choice(body, client, context, Choice(prompt, (value,)), [label])
 
     async def on_tick(self, ack) -> None:
         """Acknowledge a ticked checkbox: Slack keeps it in the message until Done."""
@@ -278,9 +281,9 @@ class SlackAdapter:
                       context: AsyncBoltContext) -> None:
         """Handle Done under a multi-select: send the ticked values."""
         await ack()
-        values, labels = ticked(body.get("state", {}).get("values", {}))
-        await self.answer_choice(body, client, context, Choice(action["value"], values),
-                                 labels)
+        values, labels = ticked((body.get("state") or {}).get("values") or {})
+        await self.answer_choice(body, client, context,
+                                 Choice(str(action.get("value") or ""), values), labels)
 
     async def answer_choice(self, body: dict, client: AsyncWebClient,
                             context: AsyncBoltContext, choice: Choice,

@@ -141,6 +141,7 @@ OTHER_KINDS = {
     "event_tokens_revoked": "event", "event_assistant_thread_started": "event",
     "event_reaction_added": "event", "event_member_joined_channel": "event",
     "block_actions_unknown_action": "interaction", "block_actions_from_view": "interaction",
+    "block_actions_choice_without_value": "interaction",
     "shortcut_global": "interaction", "message_action": "interaction",
     "view_submission": "interaction", "view_closed": "interaction",
     "block_suggestion": "interaction", "command_other": "form",
