@@ -183,13 +183,15 @@ def test_what_is_not_text_gets_a_line_asking_for_text_and_the_question(fake, bot
     assert record.state == "asking_target" and "target" not in record.answers
 
 
-def test_channel_posts_and_group_service_messages_are_ignored_silently(fake, bot):
+def test_channel_posts_group_service_and_business_messages_are_ignored_silently(fake, bot):
     user = 1001
-    for name in ["channel_post", "group_new_members", "group_pinned_message", "group_photo"]:
+    for name in ["channel_post", "group_new_members", "group_pinned_message", "group_photo",
+                 "business_message"]:
         fake.push(payload(name, user))
     fake.type(user, "/start")  # the same user, in private, after them
     fake.wait_for_text(user, "objectif principal")
-    assert stored(bot, user).answers == {}
+    assert stored(bot, user).answers == {}  # the business chat's "3" is no answer
+    assert len(fake.sent("sendMessage", user)) == 1
     # nothing to the group or the channel, and no failure: checked when the bot stops
 
 
