@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
 PLACEHOLDER_LIMIT = 64  # characters Telegram shows in the input field
+GROUP_PAYLOAD = "group"  # the start payload of the invitation sent in a group
 MAX_TEXT = 4096
 CHECK = "✅ "
 # The update types subscribed to (allowed_updates), each handled in `build_application`:
@@ -170,7 +171,8 @@ class TelegramAdapter:
         if update.effective_chat.type != ChatType.PRIVATE:
             if user is None or not self.first_time(update):
                 return
-            link = f"https://t.me/{context.bot.username}"
+            # a deep link: it opens the private chat, whose Start sends "/start group"
+            link = f"https://t.me/{context.bot.username}?start={GROUP_PAYLOAD}"
             language = supported(user.language_code) or self.coach.default_language
             await message.reply_text(t(language, "private_only", link=link))
             return

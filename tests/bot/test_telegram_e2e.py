@@ -155,10 +155,15 @@ def test_restart_of_the_bot_mid_interview_resumes(fake, bot, tmp_path):
         again.stop()
 
 
-def test_in_a_group_the_bot_invites_to_a_private_chat(fake, bot):
+def test_in_a_group_the_bot_invites_by_a_deep_link_that_starts_in_private(fake, bot,
+                                                                          tmp_path):
     fake.type(ALICE, "/start", chat_type="group")
     invite = fake.wait_for_text(-ALICE, "conversation privée")
-    assert "https://t.me/coach_test_bot" in invite["text"]
+    assert "https://t.me/coach_test_bot?start=group" in invite["text"]
+    fake.type(ALICE, "/start group")  # what Telegram sends when Start is pressed there
+    fake.wait_for_text(ALICE, "objectif principal")
+    db = storage.open_database(str(tmp_path / "coach.db"))
+    assert storage.load_user(db, "telegram", str(ALICE)).start_payload == "group"
 
 
 def test_export_is_sent_as_a_json_document(fake, bot):
