@@ -128,6 +128,37 @@ def m009_start_payload(db: Database) -> None:
 
 
 @MIGRATIONS()
+def m010_outbox(db: Database) -> None:
+    """Keep the replies to send as rows written with the message that decided them, sent
+    in order per chat, each marked once sent (storage/outbox.py)."""
+    db.execute("""CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        platform TEXT NOT NULL, chat TEXT NOT NULL, user_id INTEGER, delivery TEXT,
+        reply TEXT NOT NULL, image BLOB, document BLOB, expects TEXT,
+        created_at TEXT NOT NULL, next_attempt_at TEXT NOT NULL, claimed_until TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0, error TEXT, sent_at TEXT, outcome TEXT)""")
+    db.execute("CREATE INDEX idx_outbox_unsent ON outbox (platform, chat, id) "
+               "WHERE sent_at IS NULL")
+    db.execute("CREATE INDEX idx_outbox_asked ON outbox (platform, chat, id) "
+               "WHERE expects IS NOT NULL")
+    db.execute("CREATE INDEX idx_outbox_sent_at ON outbox (sent_at) "
+               "WHERE sent_at IS NOT NULL")
+
+
+@MIGRATIONS()
+def m011_inbox(db: Database) -> None:
+    """Keep each platform update as received, before the platform is told it arrived,
+    until it is handled (bot/telegram.py's polling loop, Slack's acks)."""
+    db.execute("""CREATE TABLE inbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        platform TEXT NOT NULL, delivery TEXT NOT NULL, chat TEXT, payload TEXT NOT NULL,
+        received_at TEXT NOT NULL, handled_at TEXT)""")
+    db.execute("CREATE UNIQUE INDEX idx_inbox_delivery ON inbox (platform, delivery)")
+    db.execute("CREATE INDEX idx_inbox_unhandled ON inbox (platform, id) "
+               "WHERE handled_at IS NULL")
+
+
+@MIGRATIONS()
 def m013_digest_schedule(db: Database) -> None:
     """Let whoever set the team digest choose its day, time and language (Mondays at
     10:00 in the coach's language until then)."""

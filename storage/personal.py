@@ -31,6 +31,7 @@ class Holding:
     order: str = ""  # ORDER BY of the exported rows
     json: tuple[str, ...] = ()  # columns stored as JSON
     on_delete: str = DELETE
+    omit: tuple[str, ...] = ()  # columns left out of the export (bytes: a chart, a PDF)
 
 
 PERSONAL: tuple[Holding, ...] = (
@@ -45,12 +46,18 @@ PERSONAL: tuple[Holding, ...] = (
             on_delete=FORGET),
     Holding("processed_updates", "user_key", KEY, "processed_updates", "rows",
             "processed_at, update_id"),
+    # the replies sent or to send to them (storage/outbox.py), and the updates they sent
+    # as received (storage/inbox.py); a reply's chart and document bytes are not exported
+    Holding("outbox", "chat", PLATFORM_ID, "outbox", "rows", "id", ("reply",),
+            omit=("image", "document")),
+    Holding("inbox", "chat", PLATFORM_ID, "inbox", "rows", "id", ("payload",)),
     Holding("users", "id", ID, "user", "one", json=("pending_value",)),  # last: referred to
 )
 
 # Columns that look like a user's id but are covered otherwise, each with the reason.
 NOT_PERSONAL: dict[tuple[str, str], str] = {
     ("users", "platform_user_id"): "in the user's own row, deleted by its id",
+    ("outbox", "user_id"): "the same user as its chat, by which it is deleted and exported",
     # Slack OAuth installations (storage/slack_installations.py) belong to the workspace:
     # removed when it uninstalls the app, never exported to a member (they hold its
     # bot token).
@@ -118,7 +125,8 @@ def shaped(rows: dict[str, list[dict]]) -> dict[str, object]:
     decoded; `one` holdings as a row or None."""
     export: dict[str, object] = {}
     for holding in sorted(PERSONAL, key=lambda h: h.export != "user"):  # the user first
-        found = rows[holding.table]
+        found = [{k: v for k, v in row.items() if k not in holding.omit}
+                 for row in rows[holding.table]]
         if holding.shape == "answers":
             export[holding.export] = {a["question"]: {"value": json.loads(a["value"]),
                                                       "updated_at": a["updated_at"]}

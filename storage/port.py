@@ -17,6 +17,9 @@ from flows.schedule import Period, Schedule
 from flows.verdict import WeekReport
 from storage.checkins import CheckinRecord, Due
 from storage.digests import Digest
+from storage.inbox import Received
+from storage.outbox import Asked, OutboxItem
+from flows.messages import Reply
 from storage.users import UserRecord
 
 
@@ -62,8 +65,9 @@ class Store(Protocol):
         known (deleting the user removes it); False if it already was."""
 
     def prune(self, before: datetime) -> int:
-        """Delete what is kept only for a while (processed updates, used OAuth states)
-        older than `before`; return how many rows went. The scheduler's leader calls it
+        """Delete what is kept only for a while (processed updates, used OAuth states,
+        outbox rows sent and inbox rows handled) older than `before`; return how many
+        rows went. The scheduler's leader calls it
         daily: add any other short-lived record here."""
 
     # schedules and check-ins
@@ -98,3 +102,42 @@ class Store(Protocol):
     def claim_digest(self, digest: Digest, next_due: datetime | None) -> bool: ...
     def shared_week(self, platform: str, team: str,
                     day: date) -> list[tuple[str, WeekReport]]: ...
+
+    # the outbox: replies to send, written with the message that decided them
+    def enqueue(self, platform: str, chat: str, replies: list[Reply], expects: str | None,
+                now: datetime, user_id: int | None = None,
+                delivery: str | None = None) -> list[int]:
+        """Add replies to a chat's outbox in the current transaction, `expects` (the
+        prompt the coach then waits for) on the last one; return their ids."""
+
+    def claim_outbox(self, platforms: tuple[str, ...], now: datetime,
+                     lease_until: datetime, limit: int = 50,
+                     chat: tuple[str, str] | None = None) -> list[OutboxItem]:
+        """Take the first unsent row of each chat (of one chat: (platform, chat)) that is
+        due and not leased, leased until `lease_until`. On PostgreSQL a row locked by
+        another worker's claim is skipped: one sender takes a row."""
+
+    def outbox_sent(self, item_id: int, now: datetime, outcome: str = "sent") -> None:
+        """Record a row as sent ("dropped": it can never be sent)."""
+
+    def outbox_failed(self, item_id: int, retry_at: datetime, error: str) -> None:
+        """Record a failed send (`error`: the failure's kind, never its text): the row
+        is due again at `retry_at`."""
+
+    def last_asked(self, platform: str, chat: str) -> Asked | None:
+        """Return the latest prompt the coach waited for in a chat and whether its row
+        was sent; None when no row is kept."""
+
+    def unsent_count(self, platforms: tuple[str, ...]) -> int:
+        """Return how many rows wait to be sent on `platforms`."""
+
+    # the inbox: updates kept as received, until handled
+    def receive(self, platform: str, updates: list[tuple[str, str | None, dict]],
+                now: datetime) -> int:
+        """Keep (delivery, chat, payload) updates not kept yet; return how many were new."""
+
+    def unhandled(self, platform: str, limit: int = 1000) -> list[Received]:
+        """Return the updates received and not handled yet, in the order they came."""
+
+    def mark_handled(self, platform: str, delivery: str, now: datetime) -> None:
+        """Record an update of the inbox as handled."""

@@ -10,10 +10,13 @@ from sqlite_utils import Database
 
 from flows.schedule import Period, Schedule
 from flows.verdict import WeekReport
-from storage import checkins, digests, users
+from flows.messages import Reply
+from storage import checkins, digests, inbox, outbox, users
 from storage.db import scrub
 from storage.checkins import CheckinRecord, Due
 from storage.digests import Digest
+from storage.inbox import Received
+from storage.outbox import Asked, OutboxItem
 from storage.users import UserRecord
 
 
@@ -89,7 +92,9 @@ class SqliteStore:
         return users.record_update(self.db, platform, update_id, user_key)
 
     def prune(self, before: datetime) -> int:
-        return users.prune(self.db, before)
+        with self.db.atomic():
+            return (users.prune(self.db, before) + outbox.prune(self.db, before)
+                    + inbox.prune(self.db, before))
 
     # schedules and check-ins
     def save_schedule(self, user_id: int, schedule: Schedule,
@@ -159,3 +164,38 @@ class SqliteStore:
     def shared_week(self, platform: str, team: str,
                     day: date) -> list[tuple[str, WeekReport]]:
         return digests.shared_week(self.db, platform, team, day)
+
+    # the outbox
+    def enqueue(self, platform: str, chat: str, replies: list[Reply], expects: str | None,
+                now: datetime, user_id: int | None = None,
+                delivery: str | None = None) -> list[int]:
+        return outbox.enqueue(self.db, platform, chat, replies, expects, now, user_id,
+                              delivery)
+
+    def claim_outbox(self, platforms: tuple[str, ...], now: datetime,
+                     lease_until: datetime, limit: int = 50,
+                     chat: tuple[str, str] | None = None) -> list[OutboxItem]:
+        return outbox.claim(self.db, platforms, now, lease_until, limit, chat)
+
+    def outbox_sent(self, item_id: int, now: datetime, outcome: str = outbox.SENT) -> None:
+        outbox.mark_sent(self.db, item_id, now, outcome)
+
+    def outbox_failed(self, item_id: int, retry_at: datetime, error: str) -> None:
+        outbox.mark_failed(self.db, item_id, retry_at, error)
+
+    def last_asked(self, platform: str, chat: str) -> Asked | None:
+        return outbox.last_asked(self.db, platform, chat)
+
+    def unsent_count(self, platforms: tuple[str, ...]) -> int:
+        return outbox.unsent(self.db, platforms)
+
+    # the inbox
+    def receive(self, platform: str, updates: list[tuple[str, str | None, dict]],
+                now: datetime) -> int:
+        return inbox.receive(self.db, platform, updates, now)
+
+    def unhandled(self, platform: str, limit: int = 1000) -> list[Received]:
+        return inbox.unhandled(self.db, platform, limit)
+
+    def mark_handled(self, platform: str, delivery: str, now: datetime) -> None:
+        inbox.mark_handled(self.db, platform, delivery, now)

@@ -17,6 +17,7 @@ from flows.verdict import WeekReport
 from storage import SqliteStore, open_database
 from storage.checkins import DONE, REPLACE, CheckinRecord, Due
 from storage.digests import Digest
+from storage.outbox import Asked
 
 UTC = timezone.utc
 PARIS = timezone(timedelta(hours=1))
@@ -139,6 +140,10 @@ def slack_member(store, name):
     answered(store, user_id, PERIOD)
     store.set_member(user_id, True)
     assert store.record_update("slack", f"Ev-{name}", f"slack:T1:{name}")
+    from flows.messages import Reply
+    store.enqueue("slack", f"T1:{name}", [Reply(f"Le graphique de {name}", image=b"PNG")],
+                  None, NOW, user_id)
+    store.receive("slack", [(f"Ev-{name}", f"T1:{name}", {"text": f"3 h pour {name}"})], NOW)
     return user_id, f"slack:T1:{name}"
 
 
@@ -204,6 +209,10 @@ def test_the_export_holds_every_row_that_delete_removes(store):
     assert [d["channel"] for d in export["digests_set_up"]] == ["C1"]
     assert [(u["platform"], u["update_id"], u["user_key"])
             for u in export["processed_updates"]] == [("slack", "Ev-U1", key)]
+    [row] = export["outbox"]  # the reply to send, its chart's bytes left out
+    assert "Le graphique de U1" in row["reply"] and "image" not in row
+    assert [json.loads(r["payload"]) for r in export["inbox"]] == [{"text": "3 h pour U1"}]
+    json.dumps(export)  # ready for JSON
     assert export["answers"] == {"customer": {"value": "Les cafés de U1",
                                               "updated_at": export["answers"]["customer"][
                                                   "updated_at"]}}
@@ -684,7 +693,7 @@ def test_the_migrations_are_recorded_in_order_and_applied_once(pg_store, pg_url)
         "m001_users_and_answers", "m002_processed_updates", "m003_checkins",
         "m004_team_digests", "m005_pending_value", "m006_checkin_periods"]
     assert {"m007_personal_data", "m008_slack_installations",
-            "m009_start_payload"} <= set(names)
+            "m009_start_payload", "m010_outbox", "m011_inbox"} <= set(names)
 
 
 def test_two_workers_migrating_an_empty_database_at_once_apply_each_migration_once(
@@ -759,3 +768,129 @@ def test_instants_come_out_in_utc_whatever_the_servers_zone(pg_server):
     finally:
         store.close()
         pg_server.drop_database(name)
+
+
+# the outbox and the inbox
+def outbox_replies():
+    from flows.messages import Document, Option, Reply
+    return [Reply("Voici votre graphique", image=b"\x89PNG\r\n\x00chart"),
+            Reply("Votre plan", document=Document("plan.pdf", b"%PDF-1.7\x00", "application/pdf")),
+            Reply("Quel est votre objectif ?", prompt="objective",
+                  options=(Option("leads", "Trouver des clients"), Option("hire", "Recruter")),
+                  multi=True, selected=("leads",))]
+
+
+def test_replies_survive_in_the_outbox_with_their_image_document_and_buttons(store):
+    replies = outbox_replies()
+    with store.transaction("telegram:42"):
+        ids = store.enqueue("telegram", "42", replies, "objective", NOW, delivery="7")
+    assert len(ids) == 3 and ids == sorted(ids)
+    [head] = store.claim_outbox(("telegram",), NOW, NOW + timedelta(seconds=60))
+    assert (head.id, head.chat, head.reply, head.attempts) == (ids[0], "42", replies[0], 0)
+    for expected, item_id in zip(replies[1:], ids[1:]):
+        store.outbox_sent(item_id - 1, NOW)
+        [item] = store.claim_outbox((), NOW, NOW, chat=("telegram", "42"))
+        assert item.reply == expected and item.id == item_id
+    assert store.unsent_count(("telegram",)) == 1
+
+
+def test_a_chat_sends_in_order_and_a_leased_row_is_not_taken_twice(store):
+    lease = NOW + timedelta(seconds=60)
+    store.enqueue("telegram", "1", outbox_replies()[:2], None, NOW)
+    store.enqueue("telegram", "2", outbox_replies()[:1], None, NOW)
+    store.enqueue("slack", "T:U", outbox_replies()[:1], None, NOW)
+    heads = store.claim_outbox(("telegram",), NOW, lease)
+    assert sorted(h.chat for h in heads) == ["1", "2"]  # one row a chat, not slack's
+    assert store.claim_outbox(("telegram",), NOW, lease) == []  # leased: not taken again
+    later = NOW + timedelta(seconds=61)  # a sender that died: its lease runs out
+    assert sorted(h.id for h in store.claim_outbox(("telegram",), later, later)) == sorted(
+        h.id for h in heads)
+
+
+def test_a_failed_row_waits_for_its_retry_and_holds_back_its_chat(store):
+    first, second = store.enqueue("telegram", "1", outbox_replies()[:2], None, NOW)
+    [head] = store.claim_outbox(("telegram",), NOW, NOW + timedelta(seconds=60))
+    store.outbox_failed(head.id, NOW + timedelta(seconds=30), "NetworkError")
+    assert store.claim_outbox(("telegram",), NOW + timedelta(seconds=10), NOW) == []
+    [again] = store.claim_outbox(("telegram",), NOW + timedelta(seconds=30), NOW)
+    assert (again.id, again.attempts) == (first, 1)
+    store.outbox_sent(first, NOW, "dropped")
+    assert [i.id for i in store.claim_outbox(("telegram",), NOW, NOW)] == [second]
+
+
+def test_the_last_question_asked_and_whether_it_was_sent(store):
+    assert store.last_asked("telegram", "1") is None
+    [question] = store.enqueue("telegram", "1", outbox_replies()[2:], "objective", NOW)
+    store.enqueue("telegram", "1", outbox_replies()[:1], None, NOW)  # no question in it
+    assert store.last_asked("telegram", "1") == Asked("objective", False)
+    store.outbox_sent(question, NOW)
+    assert store.last_asked("telegram", "1") == Asked("objective", True)
+    assert store.last_asked("telegram", "2") is None
+
+
+def test_an_enqueued_reply_is_rolled_back_with_its_message(store):
+    user = store.create_user("telegram", "1", "fr")
+    with pytest.raises(RuntimeError), store.transaction("telegram:1"):
+        user.state = "asking_target"
+        store.save_user(user, {})
+        store.enqueue("telegram", "1", outbox_replies()[:1], "target", NOW)
+        raise RuntimeError("killed before the commit")
+    assert store.unsent_count(("telegram",)) == 0
+    assert store.load_user("telegram", "1").state is None
+
+
+def test_deleting_a_user_forgets_their_outbox_and_inbox(store):
+    user = store.create_user("telegram", "1", "fr")
+    store.enqueue("telegram", "1", outbox_replies()[:1], "objective", NOW)
+    store.enqueue("telegram", "2", outbox_replies()[:1], "objective", NOW)
+    store.receive("telegram", [("5", "1", {"update_id": 5})], NOW)
+    store.delete_user(user.id)
+    assert store.unsent_count(("telegram",)) == 1 and store.unhandled("telegram") == []
+
+
+def test_sent_rows_and_handled_updates_are_pruned_after_a_week(store):
+    old, new = store.enqueue("telegram", "1", outbox_replies()[:2], None, NOW)
+    store.outbox_sent(old, NOW - timedelta(days=8))
+    store.receive("telegram", [("1", "1", {"n": 1}), ("2", "1", {"n": 2})], NOW)
+    store.mark_handled("telegram", "1", NOW - timedelta(days=8))
+    assert store.prune(NOW - timedelta(days=7)) == 2
+    assert store.unsent_count(("telegram",)) == 1
+    assert [r.delivery for r in store.unhandled("telegram")] == ["2"]
+
+
+def test_the_inbox_keeps_each_update_once_in_the_order_received(store):
+    batch = [("10", "1", {"update_id": 10, "text": "é"}), ("11", "2", {"update_id": 11})]
+    assert store.receive("telegram", batch, NOW) == 2
+    assert store.receive("telegram", batch[:1] + [("12", "1", {"update_id": 12})], NOW) == 1
+    assert [(r.delivery, r.chat) for r in store.unhandled("telegram")] == [
+        ("10", "1"), ("11", "2"), ("12", "1")]
+    assert store.unhandled("telegram")[0].payload == {"update_id": 10, "text": "é"}
+    store.mark_handled("telegram", "11", NOW)
+    assert [r.delivery for r in store.unhandled("telegram")] == ["10", "12"]
+    assert store.unhandled("slack") == []
+
+
+def test_two_workers_claiming_at_once_never_take_the_same_row(pg_url):
+    from storage.postgres import open_postgres
+    workers = [open_postgres(pg_url, min_size=1, max_size=2) for _ in range(2)]
+    try:
+        for chat in range(40):
+            workers[0].enqueue("telegram", str(chat), outbox_replies()[:1], None, NOW)
+        taken: list[list[int]] = [[], []]
+        barrier = threading.Barrier(2)
+
+        def claim(n):
+            barrier.wait()
+            for _ in range(20):
+                taken[n] += [i.id for i in workers[n].claim_outbox(
+                    ("telegram",), NOW, NOW + timedelta(seconds=60), limit=3)]
+        threads = [threading.Thread(target=claim, args=(n,)) for n in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(taken[0]) + len(taken[1]) == 40
+        assert not set(taken[0]) & set(taken[1])
+    finally:
+        for worker in workers:
+            worker.close()

@@ -73,10 +73,10 @@ def test_every_table_holding_a_user_id_is_in_the_list_on_postgres(pg_url):
 
 
 def test_the_check_sees_a_new_table_with_a_user_column(fresh_db):
-    fresh_db["outbox"].create({"id": int, "recipient": str, "text": str}, pk="id")
-    fresh_db["inbox"].create({"id": int, "user_id": int}, pk="id",
-                             foreign_keys=[("user_id", "users", "id")])
-    with pytest.raises(AssertionError, match=r"outbox.*recipient"):
+    fresh_db["mailbag"].create({"id": int, "recipient": str, "text": str}, pk="id")
+    fresh_db["postbag"].create({"id": int, "user_id": int}, pk="id",
+                               foreign_keys=[("user_id", "users", "id")])
+    with pytest.raises(AssertionError, match=r"mailbag.*recipient"):
         check_covered(sqlite_schema(fresh_db), "SQLite")
 
 

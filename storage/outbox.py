@@ -1,0 +1,169 @@
+"""The outbox: the replies to send, written in the transaction that decided them.
+
+A message's replies (and a nudge's) are rows of `outbox`, committed with the user's new
+state, so a crash after the commit loses none: a sender (bot/outbox.py) sends them in
+order per chat, marks each one sent, retries the failed ones later, and at start sends
+what was left unsent. A row is taken with a lease (`claimed_until`), only when it is the
+first unsent row of its chat, so a chat's replies go out in order and, across workers,
+one sender takes a row. A crash between the send and the mark sends that row twice.
+
+Rich replies survive: the reply's text, options and prompt are JSON, its image and its
+document's bytes are columns of their own. `expects` is the prompt the coach waits for
+after the row (kept on the last reply of a message): the coach takes a typed answer only
+when the latest such row was sent and asks what it waits for.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from flows.messages import Document, Option, Reply
+from storage.users import in_transaction
+
+SENT, DROPPED = "sent", "dropped"  # what became of a row that is no longer to send
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One reply to send, as claimed from the outbox."""
+
+    id: int
+    platform: str
+    chat: str  # the platform's user id, where the reply goes (their private chat, DM)
+    reply: Reply
+    attempts: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The latest prompt the coach waited for in a chat, and whether it was sent."""
+
+    prompt: str
+    sent: bool
+
+
+def reply_columns(reply: Reply) -> tuple[str, bytes | None, bytes | None]:
+    """Return a reply as stored: JSON of its fields, its image, its document's bytes."""
+    fields = asdict(reply)
+    fields.pop("image")
+    document = fields.pop("document")
+    if document is not None:
+        document.pop("content")
+    fields["document"] = document
+    content = reply.document.content if reply.document is not None else None
+    return json.dumps(fields, ensure_ascii=False), reply.image, content
+
+
+def reply_of(data: str | dict, image: bytes | None, content: bytes | None) -> Reply:
+    """Return the reply stored as `reply_columns` gave it."""
+    fields = json.loads(data) if isinstance(data, str) else dict(data)
+    document = fields.pop("document", None)
+    return Reply(fields["text"], fields.get("prompt"),
+                 tuple(Option(**o) for o in fields.get("options", ())),
+                 bool(fields.get("multi")), tuple(fields.get("selected", ())),
+                 Document(document["filename"], bytes(content or b""),
+                          document["mime_type"]) if document is not None else None,
+                 bytes(image) if image is not None else None, bool(fields.get("notice")))
+
+
+def _iso(instant: datetime | None) -> str | None:
+    return instant.isoformat(timespec="microseconds") if instant else None
+
+
+def enqueue(db: Database, platform: str, chat: str, replies: list[Reply],
+            expects: str | None, now: datetime, user_id: int | None = None,
+            delivery: str | None = None) -> list[int]:
+    """Add replies to a chat's outbox, `expects` on the last one; return their ids."""
+    ids = []
+    with in_transaction(db):
+        for number, reply in enumerate(replies, start=1):
+            data, image, content = reply_columns(reply)
+            cursor = db.execute(
+                "INSERT INTO outbox (platform, chat, user_id, delivery, reply, image, "
+                "document, expects, created_at, next_attempt_at, attempts) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                [platform, chat, user_id, delivery, data, image, content,
+                 expects if number == len(replies) else None, _iso(now), _iso(now)])
+            ids.append(cursor.lastrowid)
+    return ids
+
+
+def _item(row: dict) -> OutboxItem:
+    return OutboxItem(row["id"], row["platform"], row["chat"],
+                      reply_of(row["reply"], row["image"], row["document"]),
+                      row["attempts"], datetime.fromisoformat(row["created_at"]))
+
+
+def claim(db: Database, platforms: tuple[str, ...], now: datetime, lease_until: datetime,
+          limit: int = 50, chat: tuple[str, str] | None = None) -> list[OutboxItem]:
+    """Take the first unsent row of each chat that is due and not leased (of one chat
+    when `chat` is (platform, chat)), leased until `lease_until`; oldest due first."""
+    if not platforms and chat is None:
+        return []
+    where, params = ("o.platform = ? AND o.chat = ?", list(chat)) if chat else (
+        "o.platform IN (" + ", ".join("?" * len(platforms)) + ")", list(platforms))
+    with in_transaction(db):
+        rows = list(db.query(
+            f"SELECT o.* FROM outbox o WHERE o.sent_at IS NULL AND {where} "
+            "AND o.id = (SELECT MIN(f.id) FROM outbox f WHERE f.sent_at IS NULL "
+            "AND f.platform = o.platform AND f.chat = o.chat) "
+            "AND o.next_attempt_at <= ? AND (o.claimed_until IS NULL OR o.claimed_until < ?) "
+            "ORDER BY o.next_attempt_at, o.id LIMIT ?",
+            [*params, _iso(now), _iso(now), limit]))
+        if rows:
+            db.execute(f"UPDATE outbox SET claimed_until = ? WHERE id IN "
+                       f"({', '.join('?' * len(rows))})",
+                       [_iso(lease_until), *(r["id"] for r in rows)])
+    return [_item(r) for r in rows]
+
+
+def mark_sent(db: Database, item_id: int, now: datetime, outcome: str = SENT) -> None:
+    """Record a row as sent (or dropped, when it can never be sent)."""
+    with in_transaction(db):
+        db.execute("UPDATE outbox SET sent_at = ?, outcome = ?, claimed_until = NULL, "
+                   "image = NULL, document = NULL WHERE id = ?",
+                   [_iso(now), outcome, item_id])
+
+
+def mark_failed(db: Database, item_id: int, retry_at: datetime, error: str) -> None:
+    """Record a failed send: the row is tried again from `retry_at`."""
+    with in_transaction(db):
+        db.execute("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, "
+                   "claimed_until = NULL, error = ? WHERE id = ?",
+                   [_iso(retry_at), error, item_id])
+
+
+def last_asked(db: Database, platform: str, chat: str) -> Asked | None:
+    """Return the latest prompt the coach waited for in a chat, or None if none is kept."""
+    rows = list(db.query("SELECT expects, sent_at, outcome FROM outbox WHERE platform = ? "
+                         "AND chat = ? AND expects IS NOT NULL ORDER BY id DESC LIMIT 1",
+                         [platform, chat]))
+    if not rows:
+        return None
+    return Asked(rows[0]["expects"], rows[0]["outcome"] == SENT)
+
+
+def unsent(db: Database, platforms: tuple[str, ...]) -> int:
+    """Return how many rows wait to be sent on `platforms`."""
+    marks = ", ".join("?" * len(platforms))
+    return db.execute(f"SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND platform IN "
+                      f"({marks})", list(platforms)).fetchone()[0]
+
+
+def forget_chat(db: Database, platform: str, chat: str) -> None:
+    """Remove a chat's rows (its user deleted their data)."""
+    with in_transaction(db):
+        db.execute("DELETE FROM outbox WHERE platform = ? AND chat = ?", [platform, chat])
+
+
+def prune(db: Database, before: datetime) -> int:
+    """Remove the rows sent (or dropped) before `before`; return how many."""
+    with in_transaction(db):
+        cursor = db.execute("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?",
+                            [_iso(before)])
+    return cursor.rowcount
