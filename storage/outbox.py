@@ -41,10 +41,16 @@ class OutboxItem:
 
 @dataclass(frozen=True)
 class Asked:
-    """The latest prompt the coach waited for in a chat, and whether it was sent."""
+    """The latest prompt the coach waited for in a chat, whether it was sent, and until
+    when a sender holds it (being sent now, if that is still to come)."""
 
     prompt: str
     sent: bool
+    claimed_until: datetime | None = None
+
+    def in_flight(self, now: datetime) -> bool:
+        """Tell whether a sender is sending it now: its outcome is not known yet."""
+        return not self.sent and self.claimed_until is not None and self.claimed_until > now
 
 
 def reply_columns(reply: Reply) -> tuple[str, bytes | None, bytes | None]:
@@ -140,12 +146,14 @@ def mark_failed(db: Database, item_id: int, retry_at: datetime, error: str) -> N
 
 def last_asked(db: Database, platform: str, chat: str) -> Asked | None:
     """Return the latest prompt the coach waited for in a chat, or None if none is kept."""
-    rows = list(db.query("SELECT expects, sent_at, outcome FROM outbox WHERE platform = ? "
-                         "AND chat = ? AND expects IS NOT NULL ORDER BY id DESC LIMIT 1",
-                         [platform, chat]))
+    rows = list(db.query("SELECT expects, outcome, claimed_until FROM outbox WHERE "
+                         "platform = ? AND chat = ? AND expects IS NOT NULL ORDER BY id DESC "
+                         "LIMIT 1", [platform, chat]))
     if not rows:
         return None
-    return Asked(rows[0]["expects"], rows[0]["outcome"] == SENT)
+    claimed = rows[0]["claimed_until"]
+    return Asked(rows[0]["expects"], rows[0]["outcome"] == SENT,
+                 datetime.fromisoformat(claimed) if claimed else None)
 
 
 def unsent(db: Database, platforms: tuple[str, ...]) -> int:

@@ -124,6 +124,11 @@ class Store(Protocol):
         """Record a failed send (`error`: the failure's kind, never its text): the row
         is due again at `retry_at`."""
 
+    def release_claims(self) -> int:
+        """At start, free the leases a previous run of this process left, when no other
+        process can hold one (SQLite: one process per file); PostgreSQL frees none (other
+        workers' leases end by themselves). Return how many were freed."""
+
     def last_asked(self, platform: str, chat: str) -> Asked | None:
         """Return the latest prompt the coach waited for in a chat and whether its row
         was sent; None when no row is kept."""

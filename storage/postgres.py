@@ -807,11 +807,16 @@ class PostgresStore:
                     "claimed_until = NULL, error = %s WHERE id = %s",
                     [retry_at, error, item_id])
 
+    def release_claims(self) -> int:
+        """Other workers may be sending: their leases end by themselves."""
+        return 0
+
     def last_asked(self, platform: str, chat: str) -> Asked | None:
-        row = self._one("SELECT expects, outcome FROM outbox WHERE platform = %s AND "
-                        "chat = %s AND expects IS NOT NULL ORDER BY id DESC LIMIT 1",
-                        [platform, chat])
-        return None if row is None else Asked(row["expects"], row["outcome"] == SENT)
+        row = self._one("SELECT expects, outcome, claimed_until FROM outbox WHERE "
+                        "platform = %s AND chat = %s AND expects IS NOT NULL ORDER BY id "
+                        "DESC LIMIT 1", [platform, chat])
+        return None if row is None else Asked(row["expects"], row["outcome"] == SENT,
+                                              row["claimed_until"])
 
     def unsent_count(self, platforms: tuple[str, ...]) -> int:
         return self._one("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND "

@@ -183,6 +183,12 @@ class SqliteStore:
     def outbox_failed(self, item_id: int, retry_at: datetime, error: str) -> None:
         outbox.mark_failed(self.db, item_id, retry_at, error)
 
+    def release_claims(self) -> int:
+        """One process per SQLite file: the leases left are a dead run's."""
+        with self.db.atomic():
+            return self.db.execute("UPDATE outbox SET claimed_until = NULL WHERE "
+                                   "sent_at IS NULL AND claimed_until IS NOT NULL").rowcount
+
     def last_asked(self, platform: str, chat: str) -> Asked | None:
         return outbox.last_asked(self.db, platform, chat)
 
