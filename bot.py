@@ -24,6 +24,7 @@ from bot import logs
 from bot.config import ConfigError, Settings, forget_credentials, load_settings
 from bot.console import CHART, run_console
 from bot import web
+from bot.outbox import OutboxSender
 from bot.scheduler import Scheduler
 from flows.coach import Coach
 from storage import POSTGRES_SCHEMES, open_store
@@ -76,27 +77,33 @@ async def serve(settings: Settings, coach: Coach, platforms: list[str]) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     senders = {}
+    outbox = OutboxSender(coach.store, {}, coach.clock)  # each platform adds its deliverer
+    sending = None
     async with AsyncExitStack() as stack:
         slack_app = routes = None
         if "slack" in platforms:
             from bot import slack
-            adapter = slack.SlackAdapter(coach)
+            adapter = slack.SlackAdapter(coach, outbox)
             slack_app = slack.build_app(settings, coach, adapter)
             routes = slack.slack_routes(settings, slack_app)
         http = web.new_app(coach.store, routes)  # /healthz, then each platform's routes
+        stack.push_async_callback(outbox.close)  # last: after each platform's flush
         if "telegram" in platforms:
             from bot import telegram
             senders["telegram"] = await stack.enter_async_context(
-                telegram.running(settings, coach, http))
+                telegram.running(settings, coach, http, outbox))
         if slack_app is not None:
             senders["slack"] = await stack.enter_async_context(
                 slack.running(settings, coach, slack_app, adapter))
         if needs_http(settings, platforms):
             await stack.enter_async_context(web.listening(http, settings.host, settings.port))
-        nudges = asyncio.create_task(Scheduler(coach, senders).run())
+        sending = asyncio.create_task(outbox.run())  # what was left unsent goes first
+        nudges = asyncio.create_task(Scheduler(coach, senders, outbox=outbox).run())
         await stop.wait()
-        logger.info("stopping")
+        logger.info("stopping: no new updates; those in flight finish, the outbox is "
+                    "flushed")
         nudges.cancel()
+        sending.cancel()
 
 
 def main(argv: list[str]) -> int:
@@ -127,7 +134,8 @@ def main(argv: list[str]) -> int:
 def run(settings: Settings, platforms: list[str]) -> None:
     """Open the database and run the platforms until stopped."""
     store = open_store(settings.database)
-    coach = Coach(store, settings.language, settings.timezone)
+    chats = tuple(p for p in platforms if p != "console")  # replies through the outbox
+    coach = Coach(store, settings.language, settings.timezone, outbox=chats)
     try:
         if "slack" in platforms and settings.slack_oauth:
             from bot.slack import prepare_installations

@@ -1,11 +1,13 @@
 """The nudge scheduler: sends due weekly check-ins and their one reminder, and once a
 day prunes the records kept only for a while (`Store.prune`).
 
-Every round reads what is due from SQLite, so a restart loses nothing. A check-in is
-claimed (recorded with its week, the schedule moved on) before it is sent: a restart
-never sends it twice. If the process dies between the claim and the send, that one
-message is lost, and the next-day reminder, claimed the same way, covers it. A send that
-fails is unclaimed and retried at the next round. A check-in missed during downtime is
+Every round reads what is due from the database, so a restart loses nothing. On the
+platforms whose replies go through the outbox (Telegram, Slack), a check-in is claimed
+(recorded with its week, the schedule moved on) and its message written to the outbox
+in one transaction: the outbox sender delivers it and retries it, so a failed or
+timed-out send never resets the user's check-in, and a kill loses nothing. Elsewhere
+(the terminal), it is claimed before it is sent, and a send that fails is unclaimed and
+retried at the next round. A check-in missed during downtime is
 sent once while its period is still the one a check-in would ask about in the user's
 time zone (up to three days late), else skipped; the same key says whether a reminder
 is still worth sending. Sends go
@@ -37,8 +39,9 @@ class Scheduler:
     """Send due check-ins and reminders through the platforms' senders."""
 
     def __init__(self, coach: Coach, senders: dict[str, Sender],
-                 interval: float = INTERVAL) -> None:
+                 interval: float = INTERVAL, outbox=None) -> None:
         self.coach = coach
+        self.outbox = outbox  # woken when a nudge is queued, on the coach's outbox platforms
         self.senders = senders
         self.clock = coach.clock  # the coach and its nudges must agree on the week
         self.interval = interval
@@ -55,7 +58,8 @@ class Scheduler:
 
     async def tick(self, only: tuple[str, str] | None = None) -> int:
         """Send what is due now (for one user if `only`); return how many were sent."""
-        now, sent, platforms = self.clock(), 0, tuple(self.senders)
+        now, sent = self.clock(), 0
+        platforms = tuple(sorted(set(self.senders) | self.coach.outbox))
         if not self.coach.store.claim_leadership("scheduler"):
             return 0  # another worker leads the nudges: one rate limiter for the sends
         if only is None and (self.pruned_at is None or now - self.pruned_at >= PRUNE_EVERY):
@@ -95,6 +99,17 @@ class Scheduler:
             if following is not None and following <= now:
                 return await self._checkin(replace(due, due=following), now)
             return 0
+        if self.coach.queues(due.platform):  # claimed and queued in one transaction
+            with store.transaction(f"{due.platform}:{due.platform_user_id}"):
+                if not store.claim_checkin(due, period, now, reminder_due(schedule, now),
+                                           next_due(schedule, now)):
+                    return 0  # this period's check-in exists already
+                queued = bool(self.coach.nudge(due.platform, due.platform_user_id,
+                                               reminder=False))
+            if queued:
+                logger.info("user %s: check-in of %s queued", due.user_id, period.key)
+                self._queued()
+            return int(queued)
         if not store.claim_checkin(due, period, now, reminder_due(schedule, now),
                                       next_due(schedule, now)):
             return 0  # this period's check-in exists already
@@ -106,11 +121,28 @@ class Scheduler:
         return int(bool(sent))
 
     async def _reminder(self, due: checkins.Due, now: datetime) -> int:
-        if not self.coach.store.claim_reminder(due.user_id, due.week, now):
+        store = self.coach.store
+        if self.coach.queues(due.platform):
+            with store.transaction(f"{due.platform}:{due.platform_user_id}"):
+                if not store.claim_reminder(due.user_id, due.week, now):
+                    return 0
+                if due.week != period_at(due.schedule, now).key or is_paused(due.schedule,
+                                                                             now):
+                    return 0
+                queued = bool(self.coach.nudge(due.platform, due.platform_user_id,
+                                               reminder=True))
+            if queued:
+                self._queued()
+            return int(queued)
+        if not store.claim_reminder(due.user_id, due.week, now):
             return 0
         if due.week != period_at(due.schedule, now).key or is_paused(due.schedule, now):
             return 0
         return int(bool(await self._send(due, reminder=True)))
+
+    def _queued(self) -> None:
+        if self.outbox is not None:
+            self.outbox.kick()
 
     async def _send(self, due: checkins.Due, reminder: bool) -> bool | None:
         """Send the nudge: True when sent, False when it failed (logged), None when there

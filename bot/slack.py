@@ -29,8 +29,10 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
+from functools import partial
 from datetime import time as clock_time
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
@@ -44,6 +46,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import ConfigError, Settings
 from bot.ordering import KeyedLocks
+from bot.outbox import OutboxSender, Retry, Undeliverable, settled
 from bot.scheduler import Sender
 from bot.slack_home import (CHECKIN_VIEW, DIGEST_VIEW, HOME_ACTION, SETTINGS_VIEW,
                             checkin_modal, digest_modal, home_view, settings_modal,
@@ -75,6 +78,8 @@ BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "im:history", "im:w
 DIGEST_INTERVAL = 30.0  # seconds between looks for due digests
 CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|[^>]*)?>")
 STATE_LIFETIME = 600  # seconds an OAuth state stays valid
+RETRIED_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
+                  "request_timeout"}  # Web API errors worth another try
 
 
 def escape(text: str) -> str:
@@ -192,8 +197,9 @@ class SignedStateStore(AsyncOAuthStateStore):
 class SlackAdapter:
     """Listeners that connect one Slack app to the coach."""
 
-    def __init__(self, coach: Coach) -> None:
+    def __init__(self, coach: Coach, outbox: OutboxSender | None = None) -> None:
         self.coach = coach
+        self.outbox = outbox  # with it, replies are outbox rows and the sender is woken
         self._locks = KeyedLocks()
         self._profiles: dict[str, tuple[str | None, str | None]] = {}
         self._channels: dict[str, str] = {}
@@ -237,14 +243,16 @@ class SlackAdapter:
                 text = "start"  # a first contact: welcomed; a command works, an answer no
             replies = await self.handle(client, context, text=text,
                                         delivery=command_key(context, command))
-            if not replies:  # a retried command, handled before
+            if not replies:  # a retried command, handled before: its unsent replies go
+                if self.queued():
+                    self.outbox.kick()
                 return
             if command.get("channel_id") != channel:
                 language = self.coach.language_of(PLATFORM, key)
                 await respond(text=t(language, "slack.continued",
                                      link=dm_link(context.team_id, channel)),
                               response_type="ephemeral")
-            await self.send(client, channel, key, replies)
+            await self.reply(client, channel, key, replies)
 
     async def on_message(self, event: dict, body: dict, client: AsyncWebClient,
                          context: AsyncBoltContext) -> None:
@@ -260,7 +268,7 @@ class SlackAdapter:
             self._channels[key] = event["channel"]
             replies = await self.handle(client, context, text=unescape(event.get("text") or ""),
                                         delivery=body.get("event_id"))
-            await self.send(client, event["channel"], key, replies)
+            await self.reply(client, event["channel"], key, replies)
 
     async def on_choice(self, ack, body: dict, action: dict, client: AsyncWebClient,
                         context: AsyncBoltContext) -> None:
@@ -301,17 +309,26 @@ class SlackAdapter:
         async with self._locks.hold(key):
             replies = await self.handle(client, context, choice=choice,
                                         delivery=action_key(context, body))
-            if not replies:  # a retried press, handled before
+            if not replies:  # a retried press, handled before: its unsent replies go
+                if self.queued():
+                    self.outbox.kick()
                 return
             if replies[0].notice:
                 await client.chat_postEphemeral(channel=channel, user=context.user_id,
                                                 text=replies[0].text)
                 return
+            if self.queued():  # committed: whatever happens to the update, they go out
+                self.outbox.kick()
             message = body.get("message", {})
-            await client.chat_update(channel=channel, ts=ts,
-                                     text=message.get("text", ""),
-                                     blocks=answered(message.get("blocks", []), labels))
-            await self.send(client, channel, key, replies)
+            try:
+                await client.chat_update(channel=channel, ts=ts,
+                                         text=message.get("text", ""),
+                                         blocks=answered(message.get("blocks", []), labels))
+            except SlackApiError as error:  # the answer is kept: the old message is stale
+                logger.warning("%s: the pressed message was not updated (%s)", key,
+                               error.response.get("error"))
+            if not self.queued():
+                await self.send(client, channel, key, replies)
 
     # the App Home tab and the settings modal
     async def on_home_opened(self, event: dict, client: AsyncWebClient,
@@ -353,8 +370,10 @@ class SlackAdapter:
             replies = await self.handle(client, context, text=command,
                                         delivery=action_key(context, body))
             if not replies:  # a retried press, handled before
+                if self.queued():
+                    self.outbox.kick()
                 return
-            await self.send(client, channel, key, replies)
+            await self.reply(client, channel, key, replies)
         await self.publish_home(client, context)
 
     def _user_id(self, key: str) -> int:
@@ -393,17 +412,53 @@ class SlackAdapter:
 
     async def on_error(self, error: Exception, context: AsyncBoltContext,
                        client: AsyncWebClient) -> None:
-        """Log the failure with the user id and tell the user something kind."""
+        """Log the failure with the user id and tell the user something kind, with the
+        question they are at (nothing of the failed message was kept)."""
         logger.error("slack request from %s failed", context.user_id, exc_info=error)
         if not context.user_id or not client.token:
             return
+        key = user_key(context)
         try:
-            key = user_key(context)
+            replies = self.coach.again(PLATFORM, key, t(
+                self.coach.language_of(PLATFORM, key), "error.again"))
+        except Exception:
+            logger.warning("could not show %s their question again", context.user_id)
+            replies = [Reply(t(self.coach.default_language, "error.generic"))]
+        try:
             channel = await self.dm_channel(client, context.user_id, key)
-            await client.chat_postMessage(channel=channel, text=t(
-                self.coach.language_of(PLATFORM, key), "error.generic"))
+            await self.send(client, channel, key, replies)
         except Exception:
             logger.warning("could not tell %s about the failure", context.user_id)
+
+    def queued(self) -> bool:
+        return self.outbox is not None and self.coach.queues(PLATFORM)
+
+    async def reply(self, client: AsyncWebClient, channel: str, key: str,
+                    replies: list[Reply]) -> None:
+        """Have the coach's replies sent: the outbox's rows, or sent here and now."""
+        if self.queued():
+            self.outbox.kick()
+        elif replies:
+            await self.send(client, channel, key, replies)
+
+    async def deliver_row(self, app: AsyncApp, key: str, reply: Reply) -> None:
+        """Send one outbox row in the member's DM, the failure said in the outbox's
+        terms: Retry (429, 5xx, timeouts, resets) or Undeliverable."""
+        try:
+            await self.deliver(app, key, [reply])
+        except SlackApiError as error:
+            code = error.response.get("error") or ""
+            status = error.response.status_code
+            if status == 429 or code == "ratelimited":
+                after = error.response.headers.get("Retry-After")
+                raise Retry("ratelimited", float(after) if after else None) from None
+            if status >= 500 or code in RETRIED_ERRORS:
+                raise Retry(code or str(status)) from None
+            raise Undeliverable(code or str(status)) from None
+        except LookupError:  # the app is no longer installed in that workspace
+            raise Undeliverable("not_installed") from None
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+            raise Retry(type(error).__name__) from None
 
     async def deliver(self, app: AsyncApp, key: str, replies: list[Reply]) -> None:
         """Send a nudge the member did not ask for, in the app's DM with them."""
@@ -514,6 +569,8 @@ class SlackAdapter:
         zone as hints."""
         key = user_key(context)
         locale, zone = await self.profile(client, context.user_id, key)
+        if text is not None and self.queued():  # its question may be on its way still
+            await settled(self.coach.store, PLATFORM, key, self.coach.clock)
         return self.coach.handle(Inbound(PLATFORM, key, text=text, choice=choice,
                                          language=locale, timezone=zone, delivery=delivery))
 
@@ -699,9 +756,12 @@ def slack_routes(settings: Settings, app: AsyncApp) -> web.Application | None:
 async def running(settings: Settings, coach: Coach, app: AsyncApp,
                   adapter: SlackAdapter) -> AsyncIterator[Sender]:
     """Run the Slack app for the duration of the block (its HTTP routes are served by the
-    caller, on PORT; Socket Mode connects here); yield what sends a nudge to a member."""
+    caller, on PORT; Socket Mode connects here); yield what sends a nudge to a member
+    directly (the adapter's outbox sends them when the coach queues Slack's replies)."""
     async def send(key: str, replies: list[Reply]) -> None:
         await adapter.deliver(app, key, replies)
+    if adapter.outbox is not None:
+        adapter.outbox.add(PLATFORM, partial(adapter.deliver_row, app))
     digesting = asyncio.create_task(digest_loop(adapter, app))
     handler = None
     if settings.slack_app_token:
@@ -718,5 +778,7 @@ async def running(settings: Settings, coach: Coach, app: AsyncApp,
         yield send
     finally:
         digesting.cancel()
+        if adapter.outbox is not None:
+            await adapter.outbox.flush(timeout=10.0)
         if handler is not None:
             await handler.close_async()

@@ -17,12 +17,14 @@ toast; channel posts, group service messages and anything else are ignored.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import html
 import logging
 import re
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
+from functools import partial
 from urllib.parse import urlparse
 
 from aiohttp import web
@@ -30,13 +32,15 @@ from telegram import (Bot, BotCommand, BotCommandScopeDefault, CallbackQuery, Fo
                       InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
                       MenuButtonCommands, Message, Update)
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, InvalidToken, NetworkError
+from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError,
+                            RetryAfter, TelegramError, TimedOut)
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,
                           BaseUpdateProcessor, CallbackQueryHandler, ContextTypes,
                           MessageHandler, filters)
 
 from bot.config import ConfigError, Settings
 from bot.ordering import KeyedLocks
+from bot.outbox import OutboxSender, Retry, Undeliverable, settled
 from bot.scheduler import Sender
 from bot.text import split_text
 from flows.coach import Coach
@@ -59,8 +63,15 @@ NOT_TEXT = ("photo", "voice", "sticker", "document", "location", "contact", "vid
 # `/start`, `/start@CoachBot`, `/start <payload>`: a deep link's payload is 1-64 of these
 START = re.compile(r"^/start(?:@\w+)?(?:\s+(.*?))?\s*$", re.IGNORECASE | re.DOTALL)
 PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+POLL_TIMEOUT = 10  # seconds a getUpdates call is held open by Telegram
+FLUSH_TIMEOUT = 10.0  # seconds to send what is left in the outbox when stopping
 COMMANDS = ("start", "plan", "pdf", "checkin", "report", "settings", "back", "help",
             "restart", "language", "export", "delete")
+
+
+def _seconds(value: object) -> float:
+    """Return a retry_after (seconds, or a timedelta) as seconds."""
+    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)
 
 
 class PerUserOrder(BaseUpdateProcessor):
@@ -146,10 +157,23 @@ def start_command(text: str) -> tuple[str, str | None]:
 
 
 class TelegramAdapter:
-    """Handlers that connect one Telegram bot to the coach."""
+    """Handlers that connect one Telegram bot to the coach. With an outbox sender, the
+    coach's replies are rows committed with the message, and the adapter only wakes the
+    sender; without one (tests of the adapter alone), it sends them itself."""
 
-    def __init__(self, coach: Coach) -> None:
+    def __init__(self, coach: Coach, outbox: OutboxSender | None = None) -> None:
         self.coach = coach
+        self.outbox = outbox
+
+    def queued(self) -> bool:
+        return self.outbox is not None and self.coach.queues(PLATFORM)
+
+    async def reply(self, bot: Bot, chat_id: int, user_id: str, replies: list[Reply]) -> None:
+        """Have the coach's replies sent: the outbox's rows, or sent here and now."""
+        if self.queued():
+            self.outbox.kick()
+        elif replies:
+            await self.send(bot, chat_id, user_id, replies)
 
     def language(self, user_id: str) -> str:
         return self.coach.language_of(PLATFORM, user_id)
@@ -179,8 +203,10 @@ class TelegramAdapter:
         text, payload = start_command(message.text)
         inbound = Inbound(PLATFORM, str(user.id), text=text, language=user.language_code,
                           delivery=str(update.update_id), start_payload=payload)
-        await self.send(context.bot, update.effective_chat.id, str(user.id),
-                        self.coach.handle(inbound))
+        if self.queued():  # the question it answers may be on its way still
+            await settled(self.coach.store, PLATFORM, str(user.id), self.coach.clock)
+        await self.reply(context.bot, update.effective_chat.id, str(user.id),
+                         self.coach.handle(inbound))
 
     async def on_not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer a photo, a voice note, a sticker... in a private chat: a line asking for
@@ -189,8 +215,8 @@ class TelegramAdapter:
         kind = next((k for k in NOT_TEXT if getattr(message, k, None)), "other")
         inbound = Inbound(PLATFORM, str(user.id), language=user.language_code,
                           delivery=str(update.update_id), not_text=kind)
-        await self.send(context.bot, update.effective_chat.id, str(user.id),
-                        self.coach.handle(inbound))
+        await self.reply(context.bot, update.effective_chat.id, str(user.id),
+                         self.coach.handle(inbound))
 
     async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer an edited message once (however often it is edited): the original is
@@ -233,18 +259,28 @@ class TelegramAdapter:
         replies = self.coach.handle(Inbound(
             PLATFORM, str(user.id), choice=Choice(prompt, values), language=user.language_code,
             delivery=f"button:{message.chat.id}:{message.message_id}:{query.data}"))
-        if not replies:  # a double tap, or a redelivery: handled before
+        if not replies:  # a double tap, or a redelivery: handled before (its unsent
+            if self.queued():  # replies are the outbox's)
+                self.outbox.kick()
             await self.toast(query, t(self.language(str(user.id)), "already_answered"))
             return
         if replies[0].notice:
             await self.toast(query, replies[0].text)
             return
-        await self.toast(query)
-        shown = html.escape(message.text or "", quote=False)
-        if labels:
-            shown += "\n\n<b>→ " + html.escape(", ".join(labels), quote=False) + "</b>"
-        await self.edited(query.edit_message_text(shown[:MAX_TEXT], parse_mode=ParseMode.HTML))
-        await self.send(context.bot, message.chat.id, str(user.id), replies)
+        if self.queued():  # committed: whatever happens to the edit, the replies go out
+            self.outbox.kick()
+        try:
+            await self.toast(query)
+            shown = html.escape(message.text or "", quote=False)
+            if labels:
+                shown += "\n\n<b>→ " + html.escape(", ".join(labels), quote=False) + "</b>"
+            await self.edited(query.edit_message_text(shown[:MAX_TEXT],
+                                                      parse_mode=ParseMode.HTML))
+        except TelegramError as error:  # the answer is kept: only the old message is stale
+            logger.warning("update %s: the pressed message was not updated (%s)",
+                           update.update_id, type(error).__name__)
+        if not self.queued():
+            await self.send(context.bot, message.chat.id, str(user.id), replies)
 
     @staticmethod
     async def toast(query: CallbackQuery, text: str | None = None) -> None:
@@ -277,17 +313,35 @@ class TelegramAdapter:
             if reply.image is not None:
                 await bot.send_photo(chat_id, reply.image)
 
+    async def deliver(self, bot: Bot, chat: str, reply: Reply) -> None:
+        """Send one outbox row, the failure said in the outbox's terms: Retry (429, 5xx,
+        timeouts, resets) or Undeliverable (blocked, a bad request)."""
+        try:
+            await self.send(bot, int(chat), chat, [reply])
+        except RetryAfter as error:
+            raise Retry("RetryAfter", _seconds(error.retry_after)) from None
+        except (Forbidden, BadRequest, InvalidToken, ChatMigrated) as error:
+            raise Undeliverable(type(error).__name__) from None
+        except NetworkError as error:  # TimedOut, a reset, a 5xx
+            raise Retry(type(error).__name__) from None
+
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log the failure with its update id and tell the user something kind, in a
-        private chat only (never in a group or a channel)."""
+        """Log the failure with its update id and tell the user something kind, with the
+        question they are at (nothing of the failed message was kept), in a private chat
+        only (never in a group or a channel)."""
         update_id = getattr(update, "update_id", None)
         logger.error("update %s failed", update_id, exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat and update.effective_user \
                 and update.effective_chat.type == ChatType.PRIVATE:
-            language = self.language(str(update.effective_user.id))
+            user_id = str(update.effective_user.id)
             try:
-                await context.bot.send_message(update.effective_chat.id,
-                                               t(language, "error.generic"))
+                language = self.language(user_id)
+                replies = self.coach.again(PLATFORM, user_id, t(language, "error.again"))
+            except Exception:
+                logger.warning("could not show user %s their question again", user_id)
+                replies = [Reply(t(self.coach.default_language, "error.generic"))]
+            try:
+                await self.send(context.bot, update.effective_chat.id, user_id, replies)
             except Exception:
                 logger.warning("could not tell user about update %s failing", update_id)
 
@@ -368,22 +422,111 @@ async def initialize(application: Application) -> None:
                           f"TELEGRAM_API_URL") from None
 
 
+def chat_of(update: Update) -> str | None:
+    """Return the user an update is from, as the coach keys them."""
+    user = update.effective_user
+    return str(user.id) if user else None
+
+
+class Poller:
+    """Long polling that loses nothing: each batch of updates is stored in the inbox
+    before the next getUpdates confirms its offset, then handled in each user's order
+    and marked handled. At start, the updates stored and not handled (the process died)
+    are handled first, in the order they came; those Telegram sends again are handled
+    once (the coach records each update in the transaction that handles it)."""
+
+    def __init__(self, application: Application, coach: Coach,
+                 timeout: int = POLL_TIMEOUT) -> None:
+        self.application, self.coach, self.timeout = application, coach, timeout
+        self.store = coach.store
+        self._tasks: set[asyncio.Task] = set()
+        self._polling: asyncio.Task | None = None
+
+    def start(self) -> None:
+        self.replay()
+        self._polling = asyncio.create_task(self._poll())
+
+    def replay(self) -> int:
+        """Handle the updates stored and not handled yet; return how many."""
+        kept = self.store.unhandled(PLATFORM)
+        for row in kept:
+            self._handle(Update.de_json(row.payload, self.application.bot))
+        if kept:
+            logger.info("telegram: %s updates left unhandled are handled first", len(kept))
+        return len(kept)
+
+    async def stop(self, timeout: float = 20.0) -> None:
+        """Stop taking updates, and finish those in flight (each one's commit)."""
+        if self._polling is not None:
+            self._polling.cancel()
+            await asyncio.gather(self._polling, return_exceptions=True)
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=timeout)
+
+    async def _poll(self) -> None:
+        offset, failures = None, 0
+        bot = self.application.bot
+        await bot.delete_webhook()
+        while True:
+            try:
+                updates = await bot.get_updates(offset=offset, timeout=self.timeout,
+                                                allowed_updates=UPDATES)
+                failures = 0
+            except RetryAfter as error:
+                await asyncio.sleep(_seconds(error.retry_after))
+                continue
+            except TimedOut:
+                continue
+            except TelegramError as error:  # a network error, a 5xx, a 409 Conflict
+                failures += 1
+                logger.warning("telegram: getUpdates failed (%s)", type(error).__name__)
+                await asyncio.sleep(min(30.0, 0.5 * 2 ** failures))
+                continue
+            if not updates:
+                continue
+            now = self.coach.clock()
+            self.store.receive(PLATFORM, [(str(u.update_id), chat_of(u), u.to_dict())
+                                          for u in updates], now)
+            offset = updates[-1].update_id + 1  # confirmed by the next call: stored now
+            for update in updates:
+                self._handle(update)
+
+    def _handle(self, update: Update) -> None:
+        task = asyncio.create_task(self._process(update))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _process(self, update: Update) -> None:
+        application = self.application
+        try:
+            await application.update_processor.process_update(
+                update, application.process_update(update))
+        except Exception:
+            logger.exception("update %s failed", update.update_id)
+        self.store.mark_handled(PLATFORM, str(update.update_id), self.coach.clock())
+
+
 @asynccontextmanager
-async def running(settings: Settings, coach: Coach,
-                  web_app: web.Application | None = None) -> AsyncIterator[Sender]:
+async def running(settings: Settings, coach: Coach, web_app: web.Application | None = None,
+                  outbox: OutboxSender | None = None) -> AsyncIterator[Sender]:
     """Run the bot for the duration of the block (a webhook route on `web_app` when
-    TELEGRAM_WEBHOOK_URL is set, long polling otherwise); yield what sends a nudge.
+    TELEGRAM_WEBHOOK_URL is set, our long polling otherwise); yield what sends a nudge
+    directly (the outbox sends them when the coach queues Telegram's replies).
 
     Only one process may long-poll a bot token: a second one, on a shared database,
-    stops at start and says to use webhook mode."""
-    adapter = TelegramAdapter(coach)
+    stops at start and says to use webhook mode. On the way out: no more updates are
+    taken, those in flight are finished, and the outbox is flushed."""
+    adapter = TelegramAdapter(coach, outbox)
     application = build_application(settings, coach, adapter)
     webhook = settings.telegram_webhook_url
     if not webhook and not coach.store.claim_leadership("telegram-polling"):
         raise PollingTaken("another worker is already long-polling this Telegram bot: "
                            "with several workers, set TELEGRAM_WEBHOOK_URL (webhook mode)")
     await initialize(application)
+    poller = None
     async with application:
+        if outbox is not None:
+            outbox.add(PLATFORM, partial(adapter.deliver, application.bot))
         await set_commands(application)
         if webhook:
             path = "/" + urlparse(webhook).path.lstrip("/")
@@ -392,9 +535,10 @@ async def running(settings: Settings, coach: Coach,
             await application.bot.set_webhook(
                 url=webhook, secret_token=settings.telegram_webhook_secret,
                 allowed_updates=UPDATES)
-        else:
-            await application.updater.start_polling(allowed_updates=UPDATES)
         await application.start()
+        if not webhook:
+            poller = Poller(application, coach)
+            poller.start()
         logger.info("telegram: running (%s)", "webhook" if webhook else "long polling")
 
         async def send(user_id: str, replies: list[Reply]) -> None:
@@ -402,6 +546,8 @@ async def running(settings: Settings, coach: Coach,
         try:
             yield send
         finally:
-            if application.updater.running:
-                await application.updater.stop()
+            if poller is not None:
+                await poller.stop()
+            if outbox is not None:
+                await outbox.flush(timeout=FLUSH_TIMEOUT)
             await application.stop()

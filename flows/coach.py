@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -59,19 +59,27 @@ class Coach:
 
     def __init__(self, store: Store, default_language: str = DEFAULT_LANGUAGE,
                  default_timezone: str = "Europe/Paris",
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None,
+                 outbox: Iterable[str] = ()) -> None:
         self.store = store
         self.default_language = default_language
         self.machine = build_machine()
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.checkins = CheckinDesk(store, default_timezone, self.clock)
+        self.outbox = frozenset(outbox)  # the platforms whose replies go to the outbox
+
+    def queues(self, platform: str) -> bool:
+        """Tell whether replies to `platform` are written to the outbox, for its sender."""
+        return platform in self.outbox
 
     def handle(self, inbound: Inbound) -> list[Reply]:
         """Answer one message from a user in one transaction, under that user's lock:
-        everything it changed is saved, with its delivery recorded as handled, or nothing
-        is (so a redelivery after a crash is handled, and one after success is not).
-        Text that cannot be stored (a lone surrogate, a control character) is dropped
-        from the message first."""
+        everything it changed is saved, with its delivery recorded as handled and, on an
+        outbox platform, its replies as rows to send, or nothing is (so a redelivery
+        after a crash is handled, and one after success is not: its unsent replies are
+        the sender's). Returns the replies (a notice is answered by the adapter, never
+        queued). Text that cannot be stored (a lone surrogate, a control character) is
+        dropped from the message first."""
         inbound = sanitized(inbound)
         key = f"{inbound.platform}:{inbound.user_id}"
         with self.store.transaction(key):
@@ -80,9 +88,16 @@ class Coach:
                 logger.info("%s delivery %s already handled", inbound.platform,
                             inbound.delivery)
                 return []  # a redelivery: recorded with the first handling, or not at all
-            return self._handle(inbound)
+            replies, user_id, expects = self._handle(inbound)
+            messages = [r for r in replies if not r.notice]
+            if messages and self.queues(inbound.platform):
+                self.store.enqueue(inbound.platform, inbound.user_id, messages, expects,
+                                   self.clock(), user_id, inbound.delivery)
+            return replies
 
-    def _handle(self, inbound: Inbound) -> list[Reply]:
+    def _handle(self, inbound: Inbound) -> tuple[list[Reply], int | None, str | None]:
+        """Return the replies, the user's id (None once deleted) and the prompt the coach
+        waits for next."""
         user = self._load_user(inbound)
         previous = dict(user.answers)
         if inbound.start_payload:
@@ -92,10 +107,11 @@ class Coach:
             replies = self._dispatch(turn, inbound)
             user.state, user.editing = turn.interview.state, turn.interview.editing
             user.answers = turn.interview.answers
+            expects = None if turn.deleted else self._prompt(turn)
         if not turn.deleted:
             self.store.save_user(user, previous)
         logger.info("user %s: %s", user.id, user.state)
-        return replies
+        return replies, None if turn.deleted else user.id, expects
 
     def _load_user(self, inbound: Inbound) -> storage.UserRecord:
         """Return the stored user, created on first contact in their platform's language."""
@@ -121,9 +137,14 @@ class Coach:
     # dispatch
     def _dispatch(self, turn: Turn, inbound: Inbound) -> list[Reply]:
         """Route a message: not text, pending confirmation, stale button, command or
-        answer."""
+        answer; a typed answer to a question the user may not have seen is not taken: it
+        is asked again."""
         if inbound.not_text:  # a photo, a voice note: asked for text, nothing changed
             return [self.current(turn, t(turn.language, "not_text"))]
+        if not self._seen(turn, inbound):
+            logger.info("user %s: answer to an unseen question, asked again", turn.user.id)
+            turn.user.pending, turn.user.pending_value = None, None
+            return [self.current(turn, t(turn.language, "reask.unseen"))]
         if turn.user.pending:
             replies = self._settle_pending(turn, inbound)
             if replies is not None:
@@ -156,6 +177,17 @@ class Coach:
             name, argument = command
             return getattr(self, f"_command_{name}")(turn, argument)
         return self._answer(turn, inbound.text or "", None)
+
+    def _seen(self, turn: Turn, inbound: Inbound) -> bool:
+        """Tell whether a typed answer may be taken for the current prompt: always for a
+        button (it names its prompt) and a command; on an outbox platform, only when the
+        latest prompt the coach sent was sent and is the current one (none kept: yes)."""
+        if inbound.choice is not None or not self.queues(inbound.platform):
+            return True
+        if words.command_of(inbound.text or "") is not None:
+            return True
+        asked = self.store.last_asked(inbound.platform, inbound.user_id)
+        return asked is None or (asked.sent and asked.prompt == self._prompt(turn))
 
     def _prompt(self, turn: Turn) -> str:
         """Return the id of the prompt the user is answering now."""
@@ -514,7 +546,9 @@ class Coach:
         return self.checkins.settings(turn.language, turn.user.id, argument)
 
     def nudge(self, platform: str, platform_user_id: str, reminder: bool) -> list[Reply]:
-        """Return the message that opens (or recalls) this week's check-in; [] if none."""
+        """Return the message that opens (or recalls) this week's check-in; [] if none.
+        On an outbox platform it is also written to the outbox, in the caller's
+        transaction (the scheduler's, which claims the check-in in it)."""
         user = self.store.load_user(platform, platform_user_id)
         if user is None or user.state != PLAN_CONFIRMED:
             return []
@@ -523,7 +557,22 @@ class Coach:
             return []
         intro = t(user.language, "checkin.reminder" if reminder else "checkin.intro",
                   week=record.week)
-        return [self.checkins.ask(user.language, record.step, user.answers, intro, record)]
+        replies = [self.checkins.ask(user.language, record.step, user.answers, intro, record)]
+        if self.queues(platform):
+            self.store.enqueue(platform, platform_user_id, replies,
+                               checkin.prompt_of(record.step), self.clock(), user.id)
+        return replies
+
+    def again(self, platform: str, platform_user_id: str, before: str) -> list[Reply]:
+        """Return `before` with the prompt the user is at, for when their message failed:
+        nothing was changed, and the question is shown again with the apology."""
+        user = self.store.load_user(platform, platform_user_id)
+        if user is None:  # nothing asked yet: how to start
+            return [Reply(t(self.default_language, "error.generic"))]
+        with self._attached(user) as turn:
+            if turn.user.pending:
+                turn.user.pending = None  # the question, not a yes/no about a lost answer
+            return [self.current(turn, before)]
 
     def language_of(self, platform: str, user_id: str) -> str:
         """Return the language a user reads, the default for an unknown user."""

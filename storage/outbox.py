@@ -16,7 +16,7 @@ when the latest such row was sent and asks what it waits for.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields as dataclass_fields
 from datetime import datetime
 
 from sqlite_utils import Database
@@ -69,12 +69,13 @@ def reply_of(data: str | dict, image: bytes | None, content: bytes | None) -> Re
     """Return the reply stored as `reply_columns` gave it."""
     fields = json.loads(data) if isinstance(data, str) else dict(data)
     document = fields.pop("document", None)
-    return Reply(fields["text"], fields.get("prompt"),
-                 tuple(Option(**o) for o in fields.get("options", ())),
-                 bool(fields.get("multi")), tuple(fields.get("selected", ())),
-                 Document(document["filename"], bytes(content or b""),
-                          document["mime_type"]) if document is not None else None,
-                 bytes(image) if image is not None else None, bool(fields.get("notice")))
+    known = {f.name for f in dataclass_fields(Reply)}  # a field added later: its default
+    fields = {k: v for k, v in fields.items() if k in known}
+    fields["options"] = tuple(Option(**o) for o in fields.get("options", ()))
+    fields["selected"] = tuple(fields.get("selected", ()))
+    return Reply(**fields, image=bytes(image) if image is not None else None,
+                 document=Document(document["filename"], bytes(content or b""),
+                                   document["mime_type"]) if document is not None else None)
 
 
 def _iso(instant: datetime | None) -> str | None:

@@ -7,6 +7,7 @@ its Web API client talks to a fake Slack on 127.0.0.1.
 from __future__ import annotations
 
 import json
+import sqlite3
 import re
 import signal
 import time
@@ -203,17 +204,44 @@ def test_the_apps_own_messages_and_other_channels_are_ignored(fake, alice):
     assert len(fake.sent("chat.postMessage")) == before
 
 
-def test_two_members_in_order_and_at_once(fake, app, alice, tmp_path):
+def queued(tmp_path, text: str) -> bool:
+    """Tell whether a reply containing `text` was written to the outbox."""
+    with sqlite3.connect(tmp_path / "coach.db") as conn:
+        return any(text in row[0] for row in conn.execute("SELECT reply FROM outbox"))
+
+
+def test_two_members_at_once_each_answers_filed_under_their_questions(fake, app, alice,
+                                                                      tmp_path):
     bob = SlackUser(fake, app.url, TEAM, "U0BOB")
     alice.command()
     bob.command()
     fake.wait_for_text(alice.dm, "objectif principal")
     fake.wait_for_text(bob.dm, "objectif principal")
-    for text in ("1", "10 devis par mois", "1"):  # sent back to back: order matters
+    for text, shown in (("1", "Quel résultat chiffré"), ("10 devis par mois", "Qui sont vos"),
+                        ("1", "client idéal")):
         alice.say(text)
-    fake.wait_for_text(alice.dm, "client idéal")
+        fake.wait_for_text(alice.dm, shown)
     assert load(tmp_path, f"{TEAM}:U0BOB").answers == {}
     assert load(tmp_path, f"{TEAM}:{ALICE}").answers["audience_type"] == "b2b"
+
+
+def test_an_answer_typed_before_its_question_was_seen_is_asked_again(fake, app, alice,
+                                                                     tmp_path):
+    alice.command()
+    fake.wait_for_text(alice.dm, "objectif principal")
+    fake.throttle["chat.postMessage"] = 10_000  # 429s: the next question does not go
+    alice.say("1")
+    fake.wait_for(lambda: load(tmp_path, f"{TEAM}:{ALICE}").answers.get("objective"),
+                  what="the objective stored")
+    alice.say("10 devis par mois")  # typed before she saw « Quel résultat chiffré »
+    fake.wait_for(lambda: queued(tmp_path, "pas pris votre message comme réponse"),
+                  what="the question asked again")
+    assert "target" not in load(tmp_path, f"{TEAM}:{ALICE}").answers
+    fake.throttle["chat.postMessage"] = 0  # Slack is back: the outbox sends both, in order
+    again = fake.wait_for_text(alice.dm, "pas pris votre message comme réponse")
+    assert "Quel résultat chiffré" in again["text"]
+    texts = [m["text"] for m in fake.messages.values() if m["channel"] == alice.dm]
+    assert "Quel résultat chiffré" in texts[-2] and texts[-1] == again["text"]
 
 
 def test_a_failing_slack_call_gets_a_kind_reply_and_loses_no_answer(fake, tmp_path):
@@ -222,16 +250,20 @@ def test_a_failing_slack_call_gets_a_kind_reply_and_loses_no_answer(fake, tmp_pa
         alice = SlackUser(fake, process.url, TEAM, ALICE)
         alice.command()
         question = fake.wait_for_text(alice.dm, "objectif principal")
-        fake.fail["chat.update"] = 1
+        fake.fail["chat.update"] = 1  # the pressed message keeps its buttons
         alice.press(question, "Recruter")
-        fake.wait_for_text(alice.dm, "Désolé, un souci de mon côté")
+        fake.wait_for_text(alice.dm, "Quel résultat chiffré")  # the answer counted
         assert load(tmp_path, f"{TEAM}:{ALICE}").answers["objective"] == {
             "choice": "recruiting"}
-        alice.command()
-        fake.wait_for_text(alice.dm, "Quel résultat chiffré")
+        fake.fail["users.info"] = 0
+        fake.fail["conversations.open"] = 1
+        bob = SlackUser(fake, process.url, TEAM, "U0BOB")
+        bob.command()  # fails before the coach hears it: the apology says how to start
+        sorry = fake.wait_for_text("DT0ACMEU0BOB", "Désolé, un souci de mon côté")
+        assert "tapez /start pour revoir la question" in sorry["text"]
     finally:
         process.stop()
-    assert "slack request from U0ALICE failed" in process.log_path.read_text()
+    assert "slack request from U0BOB failed" in process.log_path.read_text()
 
 
 def test_a_429_from_slack_is_waited_out(fake, alice):

@@ -60,8 +60,9 @@ def test_webhook_mode_checks_the_secret(tmp_path):
             assert fake.sent("sendMessage", 7) == []
 
             assert post(url, message(3, "/start"), SECRET) == 200
-            # answered once handled: the reply is already out when Telegram hears 200
-            assert any("objectif principal" in m["text"] for m in fake.sent("sendMessage", 7))
+            # answered once handled: its reply is committed to the outbox, then sent
+            fake.wait_for(lambda: any("objectif principal" in m["text"]
+                                      for m in fake.sent("sendMessage", 7)), what="reply")
             assert post(url, message(3, "/start"), SECRET) == 200  # a redelivery
             time.sleep(0.5)
             assert len(fake.sent("sendMessage", 7)) == 1

@@ -1,0 +1,218 @@
+"""The outbox sender: sends the replies committed to the outbox, in order per chat.
+
+The coach writes every reply to send as an outbox row in the transaction of the message
+(or of the check-in claim) that decided it (storage/outbox.py). This sender takes the
+first unsent row of each chat under a lease, sends it through the platform's deliverer,
+marks it sent, and goes on with that chat's next row; different chats go concurrently.
+A failed send is tried again later: after the platform's `retry_after` on a 429, with
+exponential backoff on 5xx, timeouts and resets, and never when the platform says it
+can never be delivered (the row is dropped, so the chat is not blocked behind it). At
+start, and every `interval` seconds, it sends whatever was left unsent (by a worker
+that died, or a send that failed); an adapter `kick`s it after each commit so a reply
+goes out at once. A crash between a send and its mark sends that message twice: the
+one duplicate that at-least-once delivery allows (docs/reliability.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta, timezone
+
+from flows.messages import Reply
+from storage.outbox import DROPPED, OutboxItem
+from storage.port import Store
+
+logger = logging.getLogger(__name__)
+
+Deliver = Callable[[str, Reply], Awaitable[None]]  # (chat, reply): raises on failure
+LEASE = timedelta(seconds=15)  # a claimed row is another sender's after this
+INTERVAL = 5.0  # seconds between looks for rows left unsent
+BATCH = 50  # chats taken in one claim
+CONCURRENCY = 16  # chats sent to at once
+GIVE_UP = timedelta(days=1)  # a row failing for longer than this is dropped
+MAX_BACKOFF = 600.0  # seconds between two tries of a failing row, at most
+KEEP = timedelta(days=7)  # sent rows and handled updates are pruned after this
+PRUNE_EVERY = 3600.0  # seconds between prunes
+SETTLE_WAIT = 3.0  # seconds a typed answer waits for its question's send to settle
+
+
+class Retry(Exception):
+    """A send that may succeed later (rate limit, server error, timeout, reset)."""
+
+    def __init__(self, kind: str, after: float | None = None) -> None:
+        super().__init__(kind)
+        self.kind, self.after = kind, after
+
+
+class Undeliverable(Exception):
+    """A send that can never succeed (the user blocked the bot, a bad request)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+async def settled(store: Store, platform: str, chat: str, clock: Callable[[], datetime],
+                  wait: float = SETTLE_WAIT) -> None:
+    """Wait (up to `wait` seconds) while the question last asked in a chat is being sent,
+    so a typed answer is judged once its send's outcome is known: a user who answers at
+    once saw it (the platform showed it before the sender could mark it sent)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while loop.time() < deadline:
+        asked = store.last_asked(platform, chat)
+        if asked is None or not asked.in_flight(clock()):
+            return
+        await asyncio.sleep(0.02)
+
+
+def backoff(attempts: int) -> float:
+    """Return the seconds to wait before the next try after `attempts` failures."""
+    return min(MAX_BACKOFF, 2.0 ** attempts) * random.uniform(0.8, 1.2)
+
+
+class OutboxSender:
+    """Send the outbox's rows through each platform's deliverer."""
+
+    def __init__(self, store: Store, deliverers: dict[str, Deliver],
+                 clock: Callable[[], datetime] | None = None, interval: float = INTERVAL,
+                 lease: timedelta = LEASE) -> None:
+        self.store = store
+        self.deliverers = dict(deliverers)
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.interval = interval
+        self.lease = lease
+        self._wake = asyncio.Event()
+        self._busy: dict[tuple[str, str], asyncio.Task] = {}
+        self._slots = asyncio.Semaphore(CONCURRENCY)
+        self._pruned = 0.0
+        self.sent = 0
+
+    @property
+    def platforms(self) -> tuple[str, ...]:
+        return tuple(self.deliverers)
+
+    def add(self, platform: str, deliver: Deliver) -> None:
+        """Send `platform`'s rows through `deliver` (added once its client runs)."""
+        self.deliverers[platform] = deliver
+        self.kick()
+
+    def kick(self) -> None:
+        """Look for rows to send now (an adapter committed some)."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Send rows until cancelled: at once (what a previous run left first), then
+        when kicked or every `interval`."""
+        released = self.store.release_claims()
+        if released:
+            logger.info("outbox: %s rows a previous run had taken are sent again", released)
+        while True:
+            try:
+                self.round()
+                self._prune()
+            except Exception:
+                logger.exception("outbox round failed")
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.interval)
+            except asyncio.TimeoutError:
+                pass
+            self._wake.clear()
+
+    def round(self) -> int:
+        """Claim the due head of each idle chat and start sending to it; return how many
+        chats were started."""
+        now = self.clock()
+        items = self.store.claim_outbox(self.platforms, now, now + self.lease, BATCH)
+        started = 0
+        for item in items:
+            key = (item.platform, item.chat)
+            if key in self._busy:  # our own task is on it; the lease it just took is ours
+                continue
+            self._busy[key] = asyncio.create_task(self._drain(item))
+            started += 1
+        return started
+
+    async def flush(self, timeout: float = 10.0) -> bool:
+        """Send every row due now and wait for it (SIGTERM, tests); True when none is
+        left due and none in flight."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            self.round()
+            if not self._busy:
+                return True
+            await asyncio.wait(list(self._busy.values()),
+                               timeout=max(0.0, deadline - loop.time()))
+        return not self._busy
+
+    async def close(self) -> None:
+        """Stop the chats being sent to (their leases run out for the next start)."""
+        for task in list(self._busy.values()):
+            task.cancel()
+        if self._busy:
+            await asyncio.wait(list(self._busy.values()))
+
+    async def _drain(self, item: OutboxItem | None) -> None:
+        """Send a chat's rows one after the other, while they are due."""
+        key = (item.platform, item.chat)
+        try:
+            async with self._slots:
+                while item is not None:
+                    if not await self._send(item):
+                        return  # failed: the chat waits for the row's retry
+                    now = self.clock()
+                    claimed = self.store.claim_outbox((), now, now + self.lease, 1,
+                                                      chat=key)
+                    item = claimed[0] if claimed else None
+        except Exception:
+            logger.exception("outbox: chat of user %s stopped", item.chat if item else "?")
+        finally:
+            self._busy.pop(key, None)
+
+    async def _send(self, item: OutboxItem) -> bool:
+        """Send one row and record what came of it; True when it is done with."""
+        deliver = self.deliverers.get(item.platform)
+        try:
+            if deliver is None:
+                raise Undeliverable("no sender for the platform")
+            await deliver(item.chat, item.reply)
+        except Undeliverable as failure:
+            logger.warning("outbox %s to user %s dropped: %s", item.id, item.chat,
+                           failure.kind)
+            self.store.outbox_sent(item.id, self.clock(), DROPPED)
+            return True
+        except asyncio.CancelledError:
+            raise
+        except Exception as failure:  # Retry, or anything unforeseen: tried again later
+            kind = failure.kind if isinstance(failure, Retry) else type(failure).__name__
+            after = failure.after if isinstance(failure, Retry) else None
+            now = self.clock()
+            if now - item.created_at > GIVE_UP:
+                logger.error("outbox %s to user %s dropped after %s tries: %s", item.id,
+                             item.chat, item.attempts + 1, kind)
+                self.store.outbox_sent(item.id, now, DROPPED)
+                return True
+            wait = after if after is not None else backoff(item.attempts)
+            logger.warning("outbox %s to user %s failed (%s): tried again in %.0f s",
+                           item.id, item.chat, kind, wait,
+                           exc_info=not isinstance(failure, Retry))
+            self.store.outbox_failed(item.id, now + timedelta(seconds=wait), kind)
+            asyncio.get_running_loop().call_later(wait, self.kick)  # its retry, on time
+            return False
+        self.store.outbox_sent(item.id, self.clock())
+        self.sent += 1
+        return True
+
+    def _prune(self) -> None:
+        """Remove old sent rows and handled updates, at most once every PRUNE_EVERY."""
+        loop = asyncio.get_running_loop()
+        if loop.time() - self._pruned < PRUNE_EVERY and self._pruned:
+            return
+        self._pruned = loop.time()
+        removed = self.store.prune(self.clock() - KEEP)
+        if removed:
+            logger.info("outbox: %s old rows pruned", removed)

@@ -1,0 +1,205 @@
+"""The outbox: replies committed with their message, sent in order per chat, retried,
+and the answers tied to the question the user saw (bot/outbox.py, flows/coach.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from bot.outbox import OutboxSender, Retry, Undeliverable
+from bot.scheduler import Scheduler
+from flows.coach import Coach
+from flows.messages import Choice, Inbound, Reply
+from flows.render import PLAN_CONFIRM, PLAN_PROMPT
+from tests.bot.test_nudges import MONDAY_NINE_PARIS, SUNDAY
+from tests.clock import Clock
+from tests.flows.build_messages import FULL_INTERVIEW
+
+T = "telegram"
+
+
+@pytest.fixture
+def clock():
+    return Clock(SUNDAY)
+
+
+@pytest.fixture
+def queuing(store, clock):
+    """A coach whose Telegram replies go to the outbox, as in `python bot.py`."""
+    return Coach(store, "fr", "Europe/Paris", clock, outbox=(T,))
+
+
+class Platform:
+    """A deliverer that records what reached each chat, and fails when told to."""
+
+    def __init__(self) -> None:
+        self.got: dict[str, list[Reply]] = {}
+        self.failures: list[Exception] = []  # raised by the next sends, in order
+
+    async def __call__(self, chat: str, reply: Reply) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.got.setdefault(chat, []).append(reply)
+
+    def texts(self, chat: str) -> list[str]:
+        return [r.text for r in self.got.get(chat, [])]
+
+
+def say(coach: Coach, user: str, text: str | None = None, choice: Choice | None = None,
+        delivery: str | None = None) -> list[Reply]:
+    return coach.handle(Inbound(T, user, text=text, choice=choice, delivery=delivery))
+
+
+async def sent(coach: Coach, platform: Platform) -> OutboxSender:
+    """Send everything queued, as the running bot's sender does."""
+    sender = OutboxSender(coach.store, {T: platform}, coach.clock)
+    assert await sender.flush()
+    return sender
+
+
+async def play(coach: Coach, platform: Platform, user: str, answers) -> None:
+    """Answer each question once it reached the user, as a person does."""
+    for answer in answers:
+        say(coach, user, answer)
+        await sent(coach, platform)
+
+
+async def test_replies_are_rows_of_the_message_and_go_out_in_order(queuing):
+    platform = Platform()
+    replies = say(queuing, "1", "/start", delivery="1")
+    assert queuing.store.unsent_count((T,)) == 1  # committed with the message, not sent
+    await sent(queuing, platform)
+    await play(queuing, platform, "1", ["1"])
+    assert platform.texts("1") == [replies[0].text, platform.texts("1")[1]]
+    assert "Quel résultat chiffré" in platform.texts("1")[1]
+    assert platform.got["1"][0].options == replies[0].options  # the buttons survive
+    assert queuing.store.unsent_count((T,)) == 0
+
+
+async def test_a_redelivered_update_changes_nothing_and_its_unsent_reply_is_sent(queuing):
+    platform = Platform()
+    say(queuing, "1", "/start", delivery="1")
+    await sent(queuing, platform)
+    say(queuing, "1", "1", delivery="2")  # handled, then the process died before sending
+    assert say(queuing, "1", "1", delivery="2") == []  # Telegram delivers it again
+    await sent(queuing, platform)  # the next start sends what was left
+    assert [t for t in platform.texts("1") if "Quel résultat chiffré" in t] == [
+        platform.texts("1")[1]]
+    assert len(platform.texts("1")) == 2
+    user = queuing.store.load_user(T, "1")
+    assert user.answers == {"objective": {"choice": "awareness"}}
+
+
+async def test_a_429_a_reset_and_a_500_are_retried_and_a_blocked_chat_is_dropped(queuing,
+                                                                                 clock):
+    platform = Platform()
+    say(queuing, "1", "/start")
+    say(queuing, "2", "/start")
+    platform.failures = [Retry("RetryAfter", 3.0)]
+    sender = OutboxSender(queuing.store, {T: platform}, clock)
+    await sender.flush()
+    assert sum(len(v) for v in platform.got.values()) == 1  # one chat waits out its 429
+    clock.now += timedelta(seconds=3)
+    for failure in (Retry("NetworkError"), Retry("TimedOut")):
+        platform.failures = [failure]
+        await sender.flush()
+        clock.now += timedelta(seconds=10)
+    assert await sender.flush()
+    assert len(platform.texts("1")) == len(platform.texts("2")) == 1
+    say(queuing, "3", "/start")
+    say(queuing, "3", "/help")
+    platform.failures = [Undeliverable("Forbidden")]  # never sendable: not blocking
+    assert await sender.flush()
+    assert len(platform.texts("3")) == 1 and "objectif" in platform.texts("3")[0]
+
+
+async def test_a_row_left_by_a_dead_sender_is_sent_once_its_lease_ends(queuing, clock):
+    platform = Platform()
+    say(queuing, "1", "/start")
+    now = clock()
+    assert queuing.store.claim_outbox((T,), now, now + timedelta(seconds=120))  # then died
+    assert await sent(queuing, platform) and platform.texts("1") == []
+    clock.now += timedelta(seconds=121)
+    await sent(queuing, platform)
+    assert len(platform.texts("1")) == 1
+
+
+async def test_a_reply_with_a_chart_survives_in_the_outbox(store, clock):
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
+    store.enqueue(T, "1", [Reply("Votre semaine", image=png)], None, clock())
+    platform = Platform()
+    await OutboxSender(store, {T: platform}, clock).flush()
+    assert platform.got["1"][0].image == png
+
+
+async def test_an_answer_to_a_question_not_yet_seen_is_asked_again(queuing):
+    platform = Platform()
+    await play(queuing, platform, "1", ["/start"])
+    platform.failures = [Retry("NetworkError")] * 3
+    say(queuing, "1", "1")  # the objective: « Quel résultat chiffré » fails to go out
+    await sent(queuing, platform)
+    again = say(queuing, "1", "3")  # she retyped, not having seen the target question
+    assert "pas pris votre message comme réponse" in again[0].text
+    assert "Quel résultat chiffré" in again[0].text
+    assert "target" not in queuing.store.load_user(T, "1").answers
+    assert say(queuing, "1", "aide")  # a command is always taken
+
+
+async def test_a_seen_question_takes_the_answer(queuing):
+    platform = Platform()
+    await play(queuing, platform, "1", ["/start", "1", "10 devis par mois d'ici 3 mois"])
+    assert queuing.store.load_user(T, "1").answers["target"]
+
+
+async def test_a_checkin_that_failed_to_go_out_is_resent_not_reset(queuing, clock):
+    platform = Platform()
+    await play(queuing, platform, "1", FULL_INTERVIEW)
+    say(queuing, "1", choice=Choice(PLAN_PROMPT, (PLAN_CONFIRM,)))
+    await sent(queuing, platform)
+    clock.now = MONDAY_NINE_PARIS
+    sender = OutboxSender(queuing.store, {T: platform}, clock)
+    assert await Scheduler(queuing, {}, outbox=sender).tick() == 1
+    platform.failures = [Retry("TimedOut")]  # timed out (it may even have arrived)
+    await sender.flush()
+    assert await Scheduler(queuing, {}, outbox=sender).tick() == 0  # not claimed again
+    again = say(queuing, "1", "3")  # « 3 » hours: not read as plan menu choice 3
+    assert "pas pris votre message comme réponse" in again[0].text
+    assert "heures" in again[0].text
+    assert queuing.store.load_user(T, "1").state == "plan_confirmed"
+    clock.now += timedelta(minutes=15)
+    await sender.flush()  # the check-in, then the question again
+    assert "heures" in platform.texts("1")[-2] and platform.texts("1")[-1] == again[0].text
+    say(queuing, "1", "3")
+    record = queuing.checkins.open_record(queuing.store.load_user(T, "1").id)
+    assert record.hours == 3.0
+
+
+async def test_the_sender_runs_until_cancelled_and_is_woken_by_a_kick(queuing):
+    platform = Platform()
+    sender = OutboxSender(queuing.store, {T: platform}, queuing.clock, interval=3600)
+    running = asyncio.create_task(sender.run())
+    try:
+        await asyncio.sleep(0)
+        say(queuing, "1", "/start")
+        sender.kick()
+        for _ in range(200):
+            if platform.texts("1"):
+                break
+            await asyncio.sleep(0.01)
+        assert len(platform.texts("1")) == 1
+    finally:
+        running.cancel()
+        await sender.close()
+
+
+def test_a_queued_message_and_its_reply_roll_back_together(queuing, monkeypatch):
+    say(queuing, "1", "/start")
+    monkeypatch.setattr(queuing.store, "enqueue", lambda *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        say(queuing, "1", "/help", delivery="9")
+    monkeypatch.undo()
+    assert queuing.store.unsent_count((T,)) == 1
+    assert say(queuing, "1", "/help", delivery="9")  # not recorded: handled on redelivery
+
