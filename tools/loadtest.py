@@ -11,14 +11,16 @@ killed by its process group in a `finally`):
 4. A driver posts `--users` whole interviews as webhook calls, each call to a worker
    picked at random: one user's messages one after the other (the next one once the
    previous call answered), users concurrently (`--concurrency`). A share of updates is
-   posted twice (a redelivery, same update_id, maybe to another worker), and some users
-   send a burst (three answers typed without waiting for the coach's questions). Telegram
-   delivers one chat's updates one at a time, the next once the previous call answered
-   (different chats concurrently), so by default a burst reaches the workers in that
-   order; `--bursts concurrent` posts the three at once to different workers instead, a
-   stress that Telegram never sends (their order is then the order they reach the
-   user's lock). A call that fails because its worker died is retried against another
-   worker, as Telegram retries an unanswered webhook.
+   posted twice (a redelivery, same update_id, maybe to another worker); each answer
+   waits for the question it answers to reach the fake, as a person reads it first.
+   `--burst-share` users send a burst (three answers typed without waiting for the
+   coach's questions): the coach asks again those whose question the user had not seen
+   yet, and the user retypes them once they see which question is asked. Telegram
+   delivers one chat's updates one at a time, the next once
+   the previous call answered, so a burst reaches the workers in that order;
+   `--bursts concurrent` posts the three at once to different workers instead. A call
+   that fails because its worker died is retried against another worker, as Telegram
+   retries an unanswered webhook.
 5. Chaos: every `--kill-every` seconds a random worker gets SIGKILL and is restarted.
 6. A wave of weekly check-ins: every schedule's next_due is set to now; the worker that
    leads the scheduler is killed in the middle of the wave, and another must take over.
@@ -78,9 +80,11 @@ HOURS = ("3", "4", "5")
 CHECKIN_TEXT = html.escape(t("fr", "checkin.intro"), quote=False)
 REMINDER_TEXT = html.escape(t("fr", "checkin.reminder"), quote=False)
 ERROR_TEXT = html.escape(t("fr", "error.generic"), quote=False)
+REASK_TEXT = html.escape(t("fr", "reask.unseen"), quote=False)
 LEADER_LINE = "role scheduler taken"
 SENT_LINE = re.compile(r"check-in of \S+ sent")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+REPLY_WAIT = 40.0  # seconds a user waits for the next question (a lease is 15 s)
 TAKEOVER_WAIT = 45.0  # seconds for another worker to take the scheduler's role
 
 
@@ -111,7 +115,8 @@ def parse_args(argv: list[str]) -> Params:
     p.add_argument("--redelivery", type=float, default=0.05,
                    help="share of updates posted twice")
     p.add_argument("--burst-share", type=float, default=0.1,
-                   help="share of users who send three answers without waiting")
+                   help="share of users who send three answers without waiting (those "
+                        "the coach asks again, their question not yet seen, are retyped)")
     p.add_argument("--bursts", choices=("telegram", "concurrent"), default="telegram",
                    help="how a burst is posted: as Telegram delivers one chat's updates "
                         "(one after the other, default) or all three at once to "
@@ -161,12 +166,13 @@ def run_in_process(messages: list[str], user: str) -> tuple[dict, str, int]:
     from bot.text import split_text
     store = open_store(None)
     coach = Coach(store)
-    sends = 0
+    steps = []
     for text in messages:
-        for reply in coach.handle(Inbound(PLATFORM, user, text=text, language="fr")):
-            sends += len(split_text(html.escape(reply.text, quote=False), MAX_TEXT))
+        steps.append(sum(len(split_text(html.escape(reply.text, quote=False), MAX_TEXT))
+                         for reply in coach.handle(Inbound(PLATFORM, user, text=text,
+                                                           language="fr"))))
     record = store.load_user(PLATFORM, user)
-    return record.answers, record.state, sends
+    return record.answers, record.state, steps
 
 
 def substituted(value, user: int):
@@ -184,7 +190,11 @@ def substituted(value, user: int):
 class Expected:
     answers: dict
     state: str
-    sends: int
+    steps: list[int]  # sendMessage calls in reply to each message
+
+    @property
+    def sends(self) -> int:
+        return sum(self.steps)
 
 
 def expected_results(users: list[int]) -> dict[int, Expected]:
@@ -203,7 +213,7 @@ def expected_results(users: list[int]) -> dict[int, Expected]:
         answers, state, sends = run_in_process(script_of(user), str(FIRST_USER_ID + user))
         real = Expected(answers, state, sends)
         if canonical(real.answers) != canonical(expected[user].answers) or (
-                real.state, real.sends) != (expected[user].state, expected[user].sends):
+                real.state, real.steps) != (expected[user].state, expected[user].steps):
             raise RuntimeError(f"user {user}: the substituted run differs from a real one")
     return expected
 
@@ -400,17 +410,22 @@ class Stats:
     interview_seconds: float = 0.0
     deadline_hit: bool = False
     notes: list[str] = field(default_factory=list)
+    replies_waited_out: int = 0  # answers sent without their question having arrived
+    burst_reasks: int = 0  # answers of bursts asked again (their question not yet seen)
 
 
 class Driver:
     """Posts the users' interviews to the workers as Telegram webhook calls."""
 
     def __init__(self, params: Params, workers: list[Worker], stats: Stats,
-                 rng: random.Random) -> None:
+                 rng: random.Random, fake: FakeTelegram | None = None,
+                 expected: dict[int, Expected] | None = None) -> None:
         self.params = params
         self.workers = workers
         self.stats = stats
         self.rng = rng
+        self.fake = fake  # with it, each answer waits for the question it answers
+        self.expected = expected or {}
         self._update_ids = iter(range(1, 10**9))
         self._message_ids = iter(range(1, 10**9))
 
@@ -471,16 +486,71 @@ class Driver:
                     self.stats.bursts += 1
                     self.stats.burst_users.add(user)
                     updates = [self.update(user, m) for m in messages[index:index + 3]]
+                    seen, asked_before = self.replies_to(user), self.reasks_to(user)
                     if self.params.bursts == "concurrent":
                         await asyncio.gather(*(self.deliver(session, u) for u in updates))
                     else:  # Telegram: queued, then delivered one after the other
                         for queued in updates:
                             await self.deliver(session, queued)
-                    index += 3
+                    # the first answers were taken, the rest asked again: retyped, as a
+                    # person does once they see which question is asked
+                    left = await self.burst_settled(user, index, seen, asked_before)
+                    index += 3 - left
                 else:
+                    seen = self.replies_to(user)
                     await self.deliver(session, self.update(user, messages[index]))
+                    await self.reply_seen(user, seen + self.steps(user, index) - 1)
                     index += 1
             self.stats.finished_users.add(user)
+
+    def steps(self, user: int, index: int) -> int:
+        """How many messages answer the user's message `index` in a one-at-a-time run."""
+        steps = self.expected[user].steps if user in self.expected else []
+        return steps[index] if index < len(steps) else 1
+
+    def reasks_to(self, user: int) -> int:
+        if self.fake is None:
+            return 0
+        chat = FIRST_USER_ID + user
+        with self.fake._lock:
+            return sum(1 for m, p in self.fake.calls if m == "sendMessage"
+                       and int(p.get("chat_id", 0)) == chat and REASK_TEXT in p["text"])
+
+    async def burst_settled(self, user: int, index: int, seen: int, asked: int) -> int:
+        """Wait for the replies to a burst of three; return how many of its answers were
+        asked again (the last ones: once one is, the next are too)."""
+        if self.fake is None:
+            return 0
+        deadline = time.monotonic() + REPLY_WAIT
+        while time.monotonic() < deadline:
+            again = self.reasks_to(user) - asked
+            taken = sum(self.steps(user, n) for n in range(index, index + 3 - again))
+            if self.replies_to(user) >= seen + taken + again:
+                self.stats.burst_reasks += again
+                return again
+            await asyncio.sleep(0.02)
+        self.stats.replies_waited_out += 1
+        return 0
+
+    def replies_to(self, user: int) -> int:
+        if self.fake is None:
+            return 0
+        chat = FIRST_USER_ID + user
+        with self.fake._lock:
+            return sum(1 for m, p in self.fake.calls if m == "sendMessage"
+                       and int(p.get("chat_id", 0)) == chat)
+
+    async def reply_seen(self, user: int, before: int) -> None:
+        """Wait for the reply (the next question) to reach the user, as a person reads
+        it before answering; a reply still missing after REPLY_WAIT is counted."""
+        if self.fake is None:
+            return
+        deadline = time.monotonic() + REPLY_WAIT
+        while self.replies_to(user) <= before:
+            if time.monotonic() > deadline:
+                self.stats.replies_waited_out += 1
+                return
+            await asyncio.sleep(0.02)
 
     async def run(self, users: list[int], until: float) -> None:
         limit = asyncio.Semaphore(self.params.concurrency)
@@ -745,7 +815,8 @@ def check_messages(users: list[int], expected: dict[int, Expected], fake: FakeTe
         results.reminders += sum(1 for text in texts if REMINDER_TEXT in text)
         errors = sum(1 for text in texts if ERROR_TEXT in text)
         results.error_messages += errors
-        replies = len(texts) - checkins - errors
+        reasks = sum(1 for text in texts if REASK_TEXT in text)  # a burst's, retyped
+        replies = len(texts) - checkins - errors - reasks
         missing = max(0, expected[user].sends - replies)
         results.replies_missing += missing
         results.users_missing_replies += bool(missing)
@@ -957,14 +1028,16 @@ def start_workers(params: Params, env: dict[str, str], folder: Path,
 
 async def run_load(params: Params, workers: list[Worker], db: Database,
                    fake: FakeTelegram, users: list[int], stats: Stats,
-                   rng: random.Random, until: float) -> tuple[Wave | None, float]:
+                   rng: random.Random, until: float,
+                   expected: dict[int, Expected] | None = None
+                   ) -> tuple[Wave | None, float]:
     """The interviews under chaos, then the check-in wave; return the wave and the
     workers' CPU seconds spent on the interviews."""
     stop = asyncio.Event()
     chaos_task = asyncio.create_task(chaos(workers, params, stats, rng, stop))
     began = time.monotonic()
     try:
-        await Driver(params, workers, stats, rng).run(users, until)
+        await Driver(params, workers, stats, rng, fake, expected).run(users, until)
     finally:
         stop.set()
         await chaos_task
@@ -1014,7 +1087,7 @@ def execute(params: Params) -> Outcome:
                 start_workers(params, worker_env(params, target, fake), folder, workers)
                 stats.started = time.monotonic()
                 wave, cpu = asyncio.run(run_load(params, workers, db, fake, users, stats,
-                                                 rng, until))
+                                                 rng, until, expected))
             finally:
                 for worker in workers:
                     worker.stop()

@@ -95,8 +95,11 @@ class FakeTelegram(FakeServer):
         chat_id = int(params["chat_id"])
         message = {"message_id": next(self._message_ids), "date": int(time.time()),
                    "chat": {"id": chat_id, "type": "private"}, "from": BOT, **extra}
-        if params.get("reply_markup"):
-            message["reply_markup"] = json.loads(params["reply_markup"])
+        markup = json.loads(params.get("reply_markup") or "{}")
+        if "inline_keyboard" in markup:  # a message keeps only an inline keyboard, as
+            message["reply_markup"] = markup  # Telegram's do (a ForceReply is not kept)
+        elif markup:
+            message["force_reply"] = markup  # for tests: what the input field showed
         with self._lock:
             self.messages[message["message_id"]] = message
         return returned(message)

@@ -63,7 +63,7 @@ def test_a_whole_interview_by_buttons_and_typing(fake, bot, tmp_path):
     fake.type(ALICE, "10 devis par mois d'ici 3 mois")
     fake.press(ALICE, fake.wait_for_text(ALICE, "Qui sont vos clients ?"), "Des entreprises")
     typed = fake.wait_for_text(ALICE, "client idéal")  # answered by typing: an example
-    assert typed["reply_markup"] == {
+    assert typed["force_reply"] == {  # sent as reply_markup; a message keeps none of it
         "force_reply": True, "input_field_placeholder": "Ex. : gérants de restaurants à Lyon"}
     fake.type(ALICE, "Restaurants <b>indépendants</b> & bistrots")
     fake.type(ALICE, "/skip")
