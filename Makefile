@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test docs clean loadtest fuzz
+.PHONY: run test docs clean loadtest fuzz soak
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ loadtest: $(STAMP)
 
 fuzz: $(STAMP)
 	$(BIN)/python tools/fuzz.py --min-inputs 10000
+
+soak: $(STAMP)
+	$(BIN)/python tools/soak.py
 
 docs: $(STAMP)
 	$(BIN)/python tools/readme_diagram.py

@@ -114,18 +114,20 @@ def claim(db: Database, platforms: tuple[str, ...], now: datetime, lease_until: 
         return []
     where, params = ("o.platform = ? AND o.chat = ?", list(chat)) if chat else (
         "o.platform IN (" + ", ".join("?" * len(platforms)) + ")", list(platforms))
+    # One statement, so it takes the write lock (and waits for it) before it reads: a
+    # read turned into a write could fail at once on another connection's commit.
     with in_transaction(db):
-        rows = list(db.query(
-            f"SELECT o.* FROM outbox o WHERE o.sent_at IS NULL AND {where} "
+        cursor = db.execute(
+            "UPDATE outbox SET claimed_until = ? WHERE id IN (SELECT o.id FROM outbox o "
+            f"WHERE o.sent_at IS NULL AND {where} "
             "AND o.id = (SELECT MIN(f.id) FROM outbox f WHERE f.sent_at IS NULL "
             "AND f.platform = o.platform AND f.chat = o.chat) "
             "AND o.next_attempt_at <= ? AND (o.claimed_until IS NULL OR o.claimed_until < ?) "
-            "ORDER BY o.next_attempt_at, o.id LIMIT ?",
-            [*params, _iso(now), _iso(now), limit]))
-        if rows:
-            db.execute(f"UPDATE outbox SET claimed_until = ? WHERE id IN "
-                       f"({', '.join('?' * len(rows))})",
-                       [_iso(lease_until), *(r["id"] for r in rows)])
+            "ORDER BY o.next_attempt_at, o.id LIMIT ?) RETURNING *",
+            [_iso(lease_until), *params, _iso(now), _iso(now), limit])
+        columns = [c[0] for c in cursor.description]
+        rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
+    rows.sort(key=lambda r: (r["next_attempt_at"], r["id"]))
     return [_item(r) for r in rows]
 
 

@@ -64,6 +64,7 @@ class Person:
 
     chat: int
     questions: list[str]  # questions[k]: the line of the question answer k+1 answers
+    script: list[str] = field(default_factory=lambda: SCRIPT)
     step: int = 0  # the next answer of SCRIPT to type
     acted_on: int = 0  # the message_id of the newest message acted on
     typed: list[int] = field(default_factory=list)  # update_ids
@@ -73,9 +74,10 @@ class Person:
         """Return what to type now, if anything (the last answer not while `hold_last`)."""
         if self.step == 0:
             self.step = 1
-            return SCRIPT[0]
+            return self.script[0]
         with fake._lock:
-            mine = [m for m in fake.messages.values() if m["chat"]["id"] == self.chat]
+            mine = [m for m in fake.messages.values()
+                    if m["chat"]["id"] == self.chat and m.get("text")]  # not a chart
         if not mine or mine[-1]["message_id"] <= self.acted_on:
             return None
         newest = mine[-1]
@@ -85,19 +87,19 @@ class Person:
                     default=None)
         if shown is None:
             return None
-        if shown == len(SCRIPT) - 1 and REASK not in text:
+        if shown == len(self.script) - 1 and REASK not in text:
             self.done = True  # the last answer was taken
             return None
         if REASK in text and shown + 1 <= self.step:  # not taken: answer what it shows
             self.acted_on = newest["message_id"]
             self.step = shown + 2
-            return SCRIPT[shown + 1]
-        if hold_last and shown + 1 == len(SCRIPT) - 1:
+            return self.script[shown + 1]
+        if hold_last and shown + 1 == len(self.script) - 1:
             return None
         if shown + 1 == self.step:  # the next question: answer it
             self.acted_on = newest["message_id"]
             self.step += 1
-            return SCRIPT[shown + 1]
+            return self.script[shown + 1]
         return None  # a question already answered, shown again: wait
 
 
