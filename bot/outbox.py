@@ -9,7 +9,8 @@ exponential backoff on 5xx, timeouts and resets, and never when the platform say
 can never be delivered (the row is dropped, so the chat is not blocked behind it). At
 start, and every `interval` seconds, it sends whatever was left unsent (by a worker
 that died, or a send that failed); an adapter `kick`s it after each commit so a reply
-goes out at once. A crash between a send and its mark sends that message twice: the
+goes out at once. Sent rows are pruned with the other short-lived records
+(`Store.prune`, by the scheduler). A crash between a send and its mark sends that message twice: the
 one duplicate that at-least-once delivery allows (docs/reliability.md).
 """
 
@@ -34,8 +35,6 @@ BATCH = 50  # chats taken in one claim
 CONCURRENCY = 16  # chats sent to at once
 GIVE_UP = timedelta(days=1)  # a row failing for longer than this is dropped
 MAX_BACKOFF = 600.0  # seconds between two tries of a failing row, at most
-KEEP = timedelta(days=7)  # sent rows and handled updates are pruned after this
-PRUNE_EVERY = 3600.0  # seconds between prunes
 SETTLE_WAIT = 3.0  # seconds a typed answer waits for its question's send to settle
 
 
@@ -55,16 +54,17 @@ class Undeliverable(Exception):
         self.kind = kind
 
 
-async def settled(store: Store, platform: str, chat: str, clock: Callable[[], datetime],
+async def settled(store: Store, platform: str, chat: str,
                   wait: float = SETTLE_WAIT) -> None:
-    """Wait (up to `wait` seconds) while the question last asked in a chat is being sent,
-    so a typed answer is judged once its send's outcome is known: a user who answers at
-    once saw it (the platform showed it before the sender could mark it sent)."""
+    """Wait (up to `wait` seconds) while the question last asked in a chat is on its
+    way (not failed yet: the rows before it may be going out), so a typed answer is
+    judged once its send's outcome is known: a user who answers at once saw it (the
+    platform showed it before the sender could mark it sent)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     while loop.time() < deadline:
         asked = store.last_asked(platform, chat)
-        if asked is None or not asked.in_flight(clock()):
+        if asked is None or not asked.pending():
             return
         await asyncio.sleep(0.02)
 
@@ -88,7 +88,6 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._busy: dict[tuple[str, str], asyncio.Task] = {}
         self._slots = asyncio.Semaphore(CONCURRENCY)
-        self._pruned = 0.0
         self.sent = 0
 
     @property
@@ -113,7 +112,6 @@ class OutboxSender:
         while True:
             try:
                 self.round()
-                self._prune()
             except Exception:
                 logger.exception("outbox round failed")
             try:
@@ -206,13 +204,3 @@ class OutboxSender:
         self.store.outbox_sent(item.id, self.clock())
         self.sent += 1
         return True
-
-    def _prune(self) -> None:
-        """Remove old sent rows and handled updates, at most once every PRUNE_EVERY."""
-        loop = asyncio.get_running_loop()
-        if loop.time() - self._pruned < PRUNE_EVERY and self._pruned:
-            return
-        self._pruned = loop.time()
-        removed = self.store.prune(self.clock() - KEEP)
-        if removed:
-            logger.info("outbox: %s old rows pruned", removed)

@@ -31,7 +31,8 @@ logger = logging.getLogger(__name__)
 
 Sender = Callable[[str, list[Reply]], Awaitable[None]]
 INTERVAL = 30.0  # seconds between rounds
-KEPT = timedelta(days=7)  # processed updates and used OAuth states, then pruned
+KEPT = timedelta(days=7)  # processed updates, used OAuth states, sent outbox rows and
+# handled inbox rows, then pruned
 PRUNE_EVERY = timedelta(days=1)
 
 

@@ -82,6 +82,14 @@ RETRIED_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unava
                   "request_timeout"}  # Web API errors worth another try
 
 
+def dm_text(event: dict) -> bool:
+    """Tell whether an event is text a member typed in the app's direct messages."""
+    return (event.get("type") == "message" and event.get("channel_type") == "im"
+            and not event.get("subtype") and not event.get("bot_id")
+            and bool(event.get("user"))
+            and not event.get("thread_ts"))  # a thread in the DM: the assistant's
+
+
 def escape(text: str) -> str:
     """Escape the three characters Slack's mrkdwn gives a meaning to."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -207,6 +215,7 @@ class SlackAdapter:
     def register(self, app: AsyncApp) -> None:
         """Attach the listeners to a bolt app (bolt runs the first that matches: the
         quiet acknowledgements of everything else come last)."""
+        app.middleware(self.keep_message)
         app.command("/coach")(self.on_command)
         app.action(re.compile(r"^choice\|"))(self.on_choice)
         app.action("tick")(self.on_tick)
@@ -254,20 +263,46 @@ class SlackAdapter:
                               response_type="ephemeral")
             await self.reply(client, channel, key, replies)
 
+    async def keep_message(self, body: dict, context: AsyncBoltContext, next) -> None:
+        """Store a direct message's event in the inbox before bolt acknowledges it (it
+        acks events before their listener runs): a worker killed after the ack handles
+        it at its next start (`replay`)."""
+        event = body.get("event") or {}
+        if (self.queued() and body.get("type") == "event_callback" and body.get("event_id")
+                and dm_text(event)):
+            self.coach.store.receive(PLATFORM, [(body["event_id"], user_key(context), {
+                "text": unescape(event.get("text") or ""), "channel": event["channel"]})],
+                self.coach.clock())
+        await next()
+
+    def replay(self) -> int:
+        """Handle the direct messages stored and not handled (a worker died after
+        Slack's ack), in the order they came; their replies go to the outbox."""
+        kept = self.coach.store.unhandled(PLATFORM)
+        for row in kept:
+            self._channels.setdefault(row.chat, row.payload.get("channel"))
+            self.coach.handle(Inbound(PLATFORM, row.chat, text=row.payload.get("text", ""),
+                                      delivery=row.delivery))
+            self.coach.store.mark_handled(PLATFORM, row.delivery, self.coach.clock())
+        if kept:
+            logger.info("slack: %s messages left unhandled are handled first", len(kept))
+            self.outbox.kick()
+        return len(kept)
+
     async def on_message(self, event: dict, body: dict, client: AsyncWebClient,
                          context: AsyncBoltContext) -> None:
         """Handle text typed in the app's direct messages, once per event_id (a retried
         event is recorded with its first handling, in its transaction); ignore every
         other message."""
-        if (event.get("channel_type") != "im" or event.get("subtype")
-                or event.get("bot_id") or not event.get("user")
-                or event.get("thread_ts")):  # a thread in the DM: the assistant's
+        if not dm_text(event):
             return
         key = user_key(context)
         async with self._locks.hold(key):
             self._channels[key] = event["channel"]
             replies = await self.handle(client, context, text=unescape(event.get("text") or ""),
                                         delivery=body.get("event_id"))
+            if self.queued() and body.get("event_id"):
+                self.coach.store.mark_handled(PLATFORM, body["event_id"], self.coach.clock())
             await self.reply(client, event["channel"], key, replies)
 
     async def on_choice(self, ack, body: dict, action: dict, client: AsyncWebClient,
@@ -570,7 +605,7 @@ class SlackAdapter:
         key = user_key(context)
         locale, zone = await self.profile(client, context.user_id, key)
         if text is not None and self.queued():  # its question may be on its way still
-            await settled(self.coach.store, PLATFORM, key, self.coach.clock)
+            await settled(self.coach.store, PLATFORM, key)
         return self.coach.handle(Inbound(PLATFORM, key, text=text, choice=choice,
                                          language=locale, timezone=zone, delivery=delivery))
 
@@ -762,6 +797,8 @@ async def running(settings: Settings, coach: Coach, app: AsyncApp,
         await adapter.deliver(app, key, replies)
     if adapter.outbox is not None:
         adapter.outbox.add(PLATFORM, partial(adapter.deliver_row, app))
+        if adapter.queued():
+            adapter.replay()  # what a killed worker had acknowledged and not handled
     digesting = asyncio.create_task(digest_loop(adapter, app))
     handler = None
     if settings.slack_app_token:

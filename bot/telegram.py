@@ -204,7 +204,7 @@ class TelegramAdapter:
         inbound = Inbound(PLATFORM, str(user.id), text=text, language=user.language_code,
                           delivery=str(update.update_id), start_payload=payload)
         if self.queued():  # the question it answers may be on its way still
-            await settled(self.coach.store, PLATFORM, str(user.id), self.coach.clock)
+            await settled(self.coach.store, PLATFORM, str(user.id))
         await self.reply(context.bot, update.effective_chat.id, str(user.id),
                          self.coach.handle(inbound))
 

@@ -107,6 +107,7 @@ class Coach:
             replies = self._dispatch(turn, inbound)
             user.state, user.editing = turn.interview.state, turn.interview.editing
             user.answers = turn.interview.answers
+            turn.checkin_looked_up = False  # the message may have opened or closed one
             expects = None if turn.deleted else self._prompt(turn)
         if not turn.deleted:
             self.store.save_user(user, previous)

@@ -8,7 +8,8 @@ first unsent row of its chat, so a chat's replies go out in order and, across wo
 one sender takes a row. A crash between the send and the mark sends that row twice.
 
 Rich replies survive: the reply's text, options and prompt are JSON, its image and its
-document's bytes are columns of their own. `expects` is the prompt the coach waits for
+document's bytes are columns of their own; a row for no user (the farewell to one who
+deleted their data) is removed once sent. `expects` is the prompt the coach waits for
 after the row (kept on the last reply of a message): the coach takes a typed answer only
 when the latest such row was sent and asks what it waits for.
 """
@@ -47,10 +48,17 @@ class Asked:
     prompt: str
     sent: bool
     claimed_until: datetime | None = None
+    attempts: int = 0  # failed sends
+    done: bool = False  # sent or dropped
 
     def in_flight(self, now: datetime) -> bool:
         """Tell whether a sender is sending it now: its outcome is not known yet."""
         return not self.sent and self.claimed_until is not None and self.claimed_until > now
+
+    def pending(self) -> bool:
+        """Tell whether its first send is still to come or under way (no failure yet):
+        the rows before it in its chat may be going out."""
+        return not self.done and self.attempts == 0
 
 
 def reply_columns(reply: Reply) -> tuple[str, bytes | None, bytes | None]:
@@ -132,8 +140,10 @@ def claim(db: Database, platforms: tuple[str, ...], now: datetime, lease_until: 
 
 
 def mark_sent(db: Database, item_id: int, now: datetime, outcome: str = SENT) -> None:
-    """Record a row as sent (or dropped, when it can never be sent)."""
+    """Record a row as sent (or dropped, when it can never be sent); a row for no user
+    (the farewell to one who deleted their data) is removed instead."""
     with in_transaction(db):
+        db.execute("DELETE FROM outbox WHERE id = ? AND user_id IS NULL", [item_id])
         db.execute("UPDATE outbox SET sent_at = ?, outcome = ?, claimed_until = NULL, "
                    "image = NULL, document = NULL WHERE id = ?",
                    [_iso(now), outcome, item_id])
@@ -149,14 +159,16 @@ def mark_failed(db: Database, item_id: int, retry_at: datetime, error: str) -> N
 
 def last_asked(db: Database, platform: str, chat: str) -> Asked | None:
     """Return the latest prompt the coach waited for in a chat, or None if none is kept."""
-    rows = list(db.query("SELECT expects, outcome, claimed_until FROM outbox WHERE "
-                         "platform = ? AND chat = ? AND expects IS NOT NULL ORDER BY id DESC "
-                         "LIMIT 1", [platform, chat]))
+    rows = list(db.query("SELECT expects, outcome, claimed_until, attempts FROM outbox "
+                         "WHERE platform = ? AND chat = ? AND expects IS NOT NULL ORDER BY id "
+                         "DESC LIMIT 1", [platform, chat]))
     if not rows:
         return None
-    claimed = rows[0]["claimed_until"]
-    return Asked(rows[0]["expects"], rows[0]["outcome"] == SENT,
-                 datetime.fromisoformat(claimed) if claimed else None)
+    row = rows[0]
+    claimed = row["claimed_until"]
+    return Asked(row["expects"], row["outcome"] == SENT,
+                 datetime.fromisoformat(claimed) if claimed else None, row["attempts"],
+                 row["outcome"] is not None)
 
 
 def unsent(db: Database, platforms: tuple[str, ...]) -> int:

@@ -799,6 +799,7 @@ class PostgresStore:
                            r["created_at"]) for r in rows]
 
     def outbox_sent(self, item_id: int, now: datetime, outcome: str = SENT) -> None:
+        self._count("DELETE FROM outbox WHERE id = %s AND user_id IS NULL", [item_id])
         self._count("UPDATE outbox SET sent_at = %s, outcome = %s, claimed_until = NULL, "
                     "image = NULL, document = NULL WHERE id = %s", [now, outcome, item_id])
 
@@ -812,11 +813,12 @@ class PostgresStore:
         return 0
 
     def last_asked(self, platform: str, chat: str) -> Asked | None:
-        row = self._one("SELECT expects, outcome, claimed_until FROM outbox WHERE "
-                        "platform = %s AND chat = %s AND expects IS NOT NULL ORDER BY id "
-                        "DESC LIMIT 1", [platform, chat])
+        row = self._one("SELECT expects, outcome, claimed_until, attempts FROM outbox "
+                        "WHERE platform = %s AND chat = %s AND expects IS NOT NULL ORDER BY "
+                        "id DESC LIMIT 1", [platform, chat])
         return None if row is None else Asked(row["expects"], row["outcome"] == SENT,
-                                              row["claimed_until"])
+                                              row["claimed_until"], row["attempts"],
+                                              row["outcome"] is not None)
 
     def unsent_count(self, platforms: tuple[str, ...]) -> int:
         return self._one("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND "

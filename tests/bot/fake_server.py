@@ -99,3 +99,17 @@ class BotProcess:
         self.process.send_signal(sig)
         self.process.wait(timeout=20)
         self.log.close()
+
+
+def replies_sent(database: Path, platform: str, delivery: object | None) -> bool:
+    """Tell whether the bot on `database` handled a delivery (any, when None) and sent
+    every reply it queued: what a user waits for before typing the next answer (the
+    coach takes a typed answer only for the question the user saw)."""
+    import sqlite3
+    with sqlite3.connect(database, timeout=30) as conn:
+        handled = delivery is None or conn.execute(
+            "SELECT 1 FROM processed_updates WHERE platform = ? AND update_id = ?",
+            [platform, str(delivery)]).fetchone()
+        unsent = conn.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL"
+                              ).fetchone()[0]
+    return bool(handled) and unsent == 0

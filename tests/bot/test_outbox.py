@@ -203,3 +203,14 @@ def test_a_queued_message_and_its_reply_roll_back_together(queuing, monkeypatch)
     assert queuing.store.unsent_count((T,)) == 1
     assert say(queuing, "1", "/help", delivery="9")  # not recorded: handled on redelivery
 
+
+
+async def test_a_checkin_asked_for_takes_its_answer_once_its_question_was_seen(queuing):
+    platform = Platform()
+    await play(queuing, platform, "1", ["/start"] + FULL_INTERVIEW)
+    say(queuing, "1", choice=Choice(PLAN_PROMPT, (PLAN_CONFIRM,)))
+    await sent(queuing, platform)
+    await play(queuing, platform, "1", ["point", "3"])  # « point » opens it: « 3 » hours
+    assert "pas pris votre message" not in platform.texts("1")[-1]
+    record = queuing.checkins.open_record(queuing.store.load_user(T, "1").id)
+    assert record.hours == 3.0

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.fake_server import ROOT, BotProcess, free_port
+from tests.bot.fake_server import ROOT, BotProcess, free_port, replies_sent
 from tests.bot.fake_slack import SIGNING_SECRET, FakeSlack, SlackUser
 from tests.bot.fake_telegram import TOKEN, FakeTelegram
 from tests.bot.test_slack_e2e import SlackProcess
@@ -67,8 +67,10 @@ def test_debug_logs_of_a_whole_interview_hold_no_token_and_no_answer(tmp_path):
         try:
             fake.type(ALICE, "/start")
             fake.wait_for_text(ALICE, "objectif principal")
-            for answer in FULL_INTERVIEW:
-                fake.type(ALICE, answer)
+            for answer in FULL_INTERVIEW:  # each once its question arrived
+                update = fake.type(ALICE, answer)
+                fake.wait_for(lambda: replies_sent(tmp_path / "coach.db", "telegram",
+                                                   update), what="the next question")
             plan = fake.wait_for_text(ALICE, "Votre stratégie", timeout=30)
             fake.press(ALICE, plan, "Valider le plan")
             fake.wait_for_text(ALICE, "Plan validé")
@@ -114,8 +116,10 @@ def test_delete_after_an_interview_a_checkin_and_a_digest_leaves_nothing(tmp_pat
             alice.command()
             fake.wait_for_text(alice.dm, "objectif principal")
             events = [f"EvAlice{n}" for n in range(len(FULL_INTERVIEW))]
-            for answer, event in zip(FULL_INTERVIEW, events):
+            for answer, event in zip(FULL_INTERVIEW, events):  # each once its question came
                 assert alice.say(answer, event_id=event)[0] == 200
+                fake.wait_for(lambda: replies_sent(database, "slack", event),
+                              what="the next question")
             alice.press(fake.wait_for_text(alice.dm, "Votre stratégie", timeout=30),
                         "Valider le plan")
             fake.wait_for_text(alice.dm, "Plan validé")
@@ -132,6 +136,8 @@ def test_delete_after_an_interview_a_checkin_and_a_digest_leaves_nothing(tmp_pat
             alice.say("supprimer", event_id="EvAlice-delete")
             alice.press(fake.wait_for_text(alice.dm, "Supprimer définitivement"), "Oui")
             fake.wait_for_text(alice.dm, "tout ce que je gardais sur vous est supprimé")
+            fake.wait_for(lambda: replies_sent(database, "slack", None),
+                          what="the farewell sent, then forgotten")
 
             data = file_bytes(database)  # the bot still runs
             for answer in PRIVATE:

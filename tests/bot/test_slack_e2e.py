@@ -10,6 +10,7 @@ import json
 import sqlite3
 import re
 import signal
+from datetime import datetime, timezone
 import time
 import urllib.error
 import urllib.parse
@@ -416,5 +417,32 @@ def test_an_uninstalled_workspace_gets_nothing(fake, tmp_path):
         time.sleep(0.5)
         assert not fake.sent("chat.postMessage")
         assert load(tmp_path, f"T0NOBODY:{ALICE}") is None
+    finally:
+        process.stop()
+
+
+def test_a_message_acknowledged_but_not_handled_before_a_kill_is_handled_at_start(
+        fake, tmp_path):
+    process = SlackProcess(fake, tmp_path / "coach.db").wait_listening()
+    alice = SlackUser(fake, process.url, TEAM, ALICE)
+    alice.command()
+    fake.wait_for_text(alice.dm, "objectif principal")
+    assert alice.say("aide", event_id="Ev0HELP")[0] == 200
+    fake.wait_for_text(alice.dm, "Partez du pourquoi")
+    with sqlite3.connect(tmp_path / "coach.db") as conn:  # stored before the ack, handled
+        assert conn.execute("SELECT handled_at IS NOT NULL FROM inbox WHERE delivery = "
+                            "'Ev0HELP'").fetchone() == (1,)
+    process.stop(signal.SIGKILL)
+    # Slack heard 200 for « 1 » and the worker died before handling it: kept in the inbox
+    store = storage.open_store(str(tmp_path / "coach.db"))
+    store.receive("slack", [("Ev0KEPT", f"{TEAM}:{ALICE}", {"text": "1",
+                                                            "channel": alice.dm})],
+                  datetime.now(timezone.utc))
+    store.close()
+    process = SlackProcess(fake, tmp_path / "coach.db").wait_listening()
+    try:
+        fake.wait_for_text(alice.dm, "Quel résultat chiffré")  # handled first, at start
+        assert load(tmp_path, f"{TEAM}:{ALICE}").answers["objective"] == {
+            "choice": "awareness"}
     finally:
         process.stop()

@@ -17,7 +17,6 @@ from flows.verdict import WeekReport
 from storage import SqliteStore, open_database
 from storage.checkins import DONE, REPLACE, CheckinRecord, Due
 from storage.digests import Digest
-from storage.outbox import Asked
 
 UTC = timezone.utc
 PARIS = timezone(timedelta(hours=1))
@@ -820,11 +819,13 @@ def test_a_failed_row_waits_for_its_retry_and_holds_back_its_chat(store):
 
 def test_the_last_question_asked_and_whether_it_was_sent(store):
     assert store.last_asked("telegram", "1") is None
-    [question] = store.enqueue("telegram", "1", outbox_replies()[2:], "objective", NOW)
-    store.enqueue("telegram", "1", outbox_replies()[:1], None, NOW)  # no question in it
-    assert store.last_asked("telegram", "1") == Asked("objective", False)
+    [question] = store.enqueue("telegram", "1", outbox_replies()[2:], "objective", NOW, 7)
+    store.enqueue("telegram", "1", outbox_replies()[:1], None, NOW, 7)  # no question
+    asked = store.last_asked("telegram", "1")
+    assert (asked.prompt, asked.sent, asked.pending()) == ("objective", False, True)
     store.outbox_sent(question, NOW)
-    assert store.last_asked("telegram", "1") == Asked("objective", True)
+    asked = store.last_asked("telegram", "1")
+    assert (asked.prompt, asked.sent, asked.pending()) == ("objective", True, False)
     assert store.last_asked("telegram", "2") is None
 
 
@@ -849,13 +850,21 @@ def test_deleting_a_user_forgets_their_outbox_and_inbox(store):
 
 
 def test_sent_rows_and_handled_updates_are_pruned_after_a_week(store):
-    old, new = store.enqueue("telegram", "1", outbox_replies()[:2], None, NOW)
+    old, new = store.enqueue("telegram", "1", outbox_replies()[:2], None, NOW, 7)
     store.outbox_sent(old, NOW - timedelta(days=8))
     store.receive("telegram", [("1", "1", {"n": 1}), ("2", "1", {"n": 2})], NOW)
     store.mark_handled("telegram", "1", NOW - timedelta(days=8))
     assert store.prune(NOW - timedelta(days=7)) == 2
     assert store.unsent_count(("telegram",)) == 1
     assert [r.delivery for r in store.unhandled("telegram")] == ["2"]
+
+
+def test_the_farewell_to_a_user_who_deleted_their_data_is_removed_once_sent(store):
+    [farewell] = store.enqueue("telegram", "1", outbox_replies()[:1], None, NOW)  # no user
+    [kept] = store.enqueue("telegram", "2", outbox_replies()[:1], None, NOW, 7)
+    store.outbox_sent(farewell, NOW)
+    store.outbox_sent(kept, NOW)
+    assert store.prune(NOW + timedelta(days=1)) == 1  # only the other one was left
 
 
 def test_the_inbox_keeps_each_update_once_in_the_order_received(store):
