@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import storage
+from tests.bot.fake_server import replies_sent
 from tests.bot.fake_slack import SIGNING_SECRET, FakeSlack, SlackUser
 from tests.bot.test_slack_e2e import TEAM, SlackProcess
 
@@ -86,8 +87,10 @@ def test_a_retried_command_is_handled_once(fake, app):
     who = member(fake, app, "U0RETRY")
     who.command()
     fake.wait_for_text(who.dm, "objectif principal")
-    for answer in ["2", "passer", "1", "Des gérants de restaurants", "passer"]:
-        who.say(answer)
+    for n, answer in enumerate(["2", "passer", "1", "Des gérants de restaurants", "passer"]):
+        who.say(answer, event_id=f"EvRetry{n}")  # each once its question arrived
+        fake.wait_for(lambda: replies_sent(app.folder / "coach.db", "slack", f"EvRetry{n}"),
+                      what="the next question")
     fake.wait_for_text(who.dm, "Où vos clients passent-ils")
     command = payload(fake, "command_answer_retried", who.user)  # `/coach 3`: LinkedIn
     assert who.form(command)[0] == 200
