@@ -15,8 +15,10 @@ Checked at the end: every message typed was handled (recorded as processed); eve
 user's answers and check-in figures equal a one-at-a-time run's (an answer lost or
 filed under another question counts as lost); the outbox is empty after SIGTERM;
 duplicates (a message received twice in a row, the window between a send and its mark)
-and re-asks are counted. The report replaces the soak section of docs/reliability.md.
-Exit code 1 when an answer was lost or a message not handled, 3 on the deadline.
+and re-asks are counted. Then tools/fuzz.py sends at least `--fuzz-inputs` hypothesis
+inputs through Coach.handle in every state. The report replaces the soak section of
+docs/reliability.md. Exit code 1 when an answer was lost, a message not handled, or
+the fuzzing raised; 3 on the deadline.
 """
 
 from __future__ import annotations
@@ -47,9 +49,7 @@ INTERVIEW = ["/start"] + FULL_INTERVIEW + ["1"]  # "1": the plan confirmed
 CHECKIN = ["3", "LinkedIn 2 TikTok 1", "2", "0"]  # hours, their split, results, revenue
 FIRST_CHAT = 700_000
 START, END = "<!-- soak:start -->", "<!-- soak:end -->"
-FUZZ_TODO = ("TODO: the hypothesis fuzzing of the flows (tools/fuzz.py, written in "
-             "another branch) is not on main yet: its inputs and exceptions are not "
-             "counted here.")
+FUZZ_INPUTS = 10_000  # at least this many inputs through Coach.handle (tools/fuzz.py)
 
 
 def line(text: str) -> str:
@@ -79,6 +79,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--kills", type=int, default=50)
     parser.add_argument("--deadline", type=float, default=900.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--fuzz-inputs", type=int, default=FUZZ_INPUTS,
+                        help="inputs of tools/fuzz.py afterwards (0: no fuzzing)")
     parser.add_argument("--report", type=Path, default=ROOT / "docs" / "reliability.md")
     return parser.parse_args(argv)
 
@@ -161,6 +163,19 @@ def figures(fake: FakeTelegram, folder: Path, run: Run, people: list[Person],
     return got
 
 
+def fuzz(min_inputs: int) -> dict:
+    """Run tools/fuzz.py (the hypothesis property test of Coach.handle, its large
+    profile) and return its figures."""
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "fuzz.py"), "--min-inputs",
+                           str(min_inputs)], cwd=ROOT, capture_output=True, text=True)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    figures = json.loads(lines[-1]) if lines else {"fuzz_inputs": 0, "exceptions": 1}
+    if done.returncode:
+        figures["exceptions"] = max(1, figures.get("exceptions", 0))
+        print(done.stderr[-3000:], file=sys.stderr)
+    return figures
+
+
 def commit() -> str:
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
@@ -181,12 +196,17 @@ def report(got: dict, seconds: float) -> str:
             ("questions asked again (an answer to a question not seen)", got["reasks"]),
             ("outbox rows left unsent after SIGTERM", got["unsent"]),
             ("tracebacks in the bot's log", got["tracebacks"]),
-            ("seconds", f"{seconds:.0f}")]
+            ("seconds", f"{seconds:.0f}"),
+            ("fuzz: inputs through Coach.handle (tools/fuzz.py, every state)",
+             got["fuzz"].get("fuzz_inputs", 0)),
+            ("fuzz: states covered", got["fuzz"].get("states", 0)),
+            ("fuzz: exceptions", got["fuzz"].get("exceptions", 0)),
+            ("fuzz: seconds", got["fuzz"].get("seconds", 0))]
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)
     return (f"{START}\n`make soak` on {day} at commit {commit()}: `python bot.py telegram` "
             "(long polling, SQLite) against the fake Bot API, SIGKILLed at random moments "
-            "and restarted.\n\n| what | figure |\n| --- | --- |\n" + table +
-            f"\n\n{FUZZ_TODO}\n{END}")
+            "and restarted; then the hypothesis fuzzing of the flows.\n\n"
+            "| what | figure |\n| --- | --- |\n" + table + f"\n{END}")
 
 
 def write_report(path: Path, section: str) -> None:
@@ -217,10 +237,12 @@ def main(argv: list[str]) -> int:
             kept = Path(tempfile.gettempdir()) / "coach-soak.log"
             kept.write_text(log)
             print(f"tracebacks in the bot's log, kept in {kept}", file=sys.stderr)
-    write_report(args.report, report(got, time.monotonic() - began))
+    seconds = time.monotonic() - began
+    got["fuzz"] = fuzz(args.fuzz_inputs) if args.fuzz_inputs else {}
+    write_report(args.report, report(got, seconds))
     print(json.dumps(got, indent=1))
     failed = (got["lost"] or got["handled"] != got["typed"] or got["unsent"]
-              or got["tracebacks"])
+              or got["tracebacks"] or got["fuzz"].get("exceptions"))
     return 1 if failed else 0
 
 
