@@ -159,6 +159,20 @@ def m011_inbox(db: Database) -> None:
 
 
 @MIGRATIONS()
+def m012_pending_nudge_indexes(db: Database) -> None:
+    """Index only the nudges still to send, the scheduler's every-round scans: schedules
+    with a check-in to come, check-ins whose one reminder is still due (a few rows among
+    a million). They replace the full indexes on next_due and remind_at, which the
+    planner left unused."""
+    db.execute("DROP INDEX IF EXISTS idx_schedules_next_due")
+    db.execute("DROP INDEX IF EXISTS idx_checkins_remind_at")
+    db.execute("CREATE INDEX idx_schedules_due ON schedules (next_due, user_id) "
+               "WHERE stopped = 0 AND next_due IS NOT NULL")
+    db.execute("CREATE INDEX idx_checkins_reminder_due ON checkins (remind_at, user_id) "
+               "WHERE reminded_at IS NULL AND answered_at IS NULL AND remind_at IS NOT NULL")
+
+
+@MIGRATIONS()
 def m013_digest_schedule(db: Database) -> None:
     """Let whoever set the team digest choose its day, time and language (Mondays at
     10:00 in the coach's language until then)."""

@@ -209,11 +209,34 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE UNIQUE INDEX idx_inbox_delivery ON inbox (platform, delivery);
         CREATE INDEX idx_inbox_unhandled ON inbox (platform, id) WHERE handled_at IS NULL;
     """),
+    ("m012_pending_nudge_indexes", """
+        DROP INDEX IF EXISTS idx_schedules_next_due;
+        DROP INDEX IF EXISTS idx_checkins_remind_at;
+        CREATE INDEX idx_schedules_due ON schedules (next_due, user_id)
+            WHERE NOT stopped AND next_due IS NOT NULL;
+        CREATE INDEX idx_checkins_reminder_due ON checkins (remind_at, user_id)
+            WHERE reminded_at IS NULL AND answered_at IS NULL AND remind_at IS NOT NULL;
+    """),
     ("m013_digest_schedule", """
         ALTER TABLE digests ADD COLUMN weekday smallint, ADD COLUMN local_time time,
             ADD COLUMN language text;
     """),
 ]
+
+# The scheduler's scans, led by the partial indexes of pending nudges (m012); a test
+# checks their plans (tests/storage/test_due_scan.py).
+DUE_CHECKINS_SQL = (
+    "SELECT s.*, u.platform, u.platform_user_id FROM schedules s "
+    "JOIN users u ON u.id = s.user_id "
+    "WHERE NOT s.stopped AND s.next_due IS NOT NULL AND s.next_due <= %s "
+    "AND u.platform = ANY(%s) ORDER BY s.next_due, s.user_id LIMIT %s")
+DUE_REMINDERS_SQL = (
+    "SELECT c.week, c.remind_at, u.platform, u.platform_user_id, s.* "
+    "FROM checkins c JOIN users u ON u.id = c.user_id "
+    "JOIN schedules s ON s.user_id = c.user_id "
+    "WHERE c.reminded_at IS NULL AND c.answered_at IS NULL AND c.remind_at IS NOT NULL "
+    "AND c.remind_at <= %s AND c.step != %s AND NOT s.stopped "
+    "AND u.platform = ANY(%s) ORDER BY c.remind_at, c.user_id LIMIT %s")
 
 MIGRATION_LOCK = "coach:migrations"  # the advisory lock's key while migrating
 USER_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))"
@@ -613,11 +636,7 @@ class PostgresStore:
     def due_checkins(self, now: datetime, platforms: tuple[str, ...],
                      limit: int = 500) -> list[Due]:
         """The schedules on `platforms` whose next check-in is due, oldest first."""
-        rows = self._all(
-            "SELECT s.*, u.platform, u.platform_user_id FROM schedules s "
-            "JOIN users u ON u.id = s.user_id WHERE NOT s.stopped AND s.next_due <= %s "
-            "AND u.platform = ANY(%s) ORDER BY s.next_due, s.user_id LIMIT %s",
-            [now, list(platforms), limit])
+        rows = self._all(DUE_CHECKINS_SQL, [now, list(platforms), limit])
         return [Due(r["user_id"], r["platform"], r["platform_user_id"], _schedule(r),
                     r["next_due"]) for r in rows]
 
@@ -650,13 +669,7 @@ class PostgresStore:
     def due_reminders(self, now: datetime, platforms: tuple[str, ...],
                       limit: int = 500) -> list[Due]:
         """Unanswered check-ins on `platforms` whose one reminder is due at `now`."""
-        rows = self._all(
-            "SELECT c.week, c.remind_at, u.platform, u.platform_user_id, s.* "
-            "FROM checkins c JOIN users u ON u.id = c.user_id "
-            "JOIN schedules s ON s.user_id = c.user_id "
-            "WHERE c.reminded_at IS NULL AND c.remind_at <= %s AND c.answered_at IS NULL "
-            "AND c.step != %s AND NOT s.stopped AND u.platform = ANY(%s) "
-            "ORDER BY c.remind_at, c.user_id LIMIT %s", [now, DONE, list(platforms), limit])
+        rows = self._all(DUE_REMINDERS_SQL, [now, DONE, list(platforms), limit])
         return [Due(r["user_id"], r["platform"], r["platform_user_id"], _schedule(r),
                     r["remind_at"], r["week"]) for r in rows]
 

@@ -39,17 +39,25 @@ def in_transaction(db: Database):
     return nullcontext() if db.conn.in_transaction else db.atomic()
 
 
+def rows(db: Database, sql: str, params: list | tuple = ()) -> list[dict]:
+    """Return the rows of a query as dicts: one statement (sqlite-utils' `query` wraps
+    each in a savepoint, two more statements on the per-message path)."""
+    cursor = db.execute(sql, params)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
 # Plain SQL on the per-message path: sqlite-utils' table helpers read the schema on
 # every call (14 sqlite_master lookups per message, see PLATFORM-NOTES).
 def load_user(db: Database, platform: str, platform_user_id: str) -> UserRecord | None:
     """Return the stored user with their answers, or None if unknown."""
-    rows = list(db.query("SELECT * FROM users WHERE platform = ? AND platform_user_id = ? "
-                         "LIMIT 1", [platform, platform_user_id]))
-    if not rows:
+    found = rows(db, "SELECT * FROM users WHERE platform = ? AND platform_user_id = ? "
+                     "LIMIT 1", [platform, platform_user_id])
+    if not found:
         return None
-    row = rows[0]
-    answers = {a["question"]: json.loads(a["value"]) for a in db.query(
-        "SELECT question, value FROM answers WHERE user_id = ?", [row["id"]])}
+    row = found[0]
+    answers = {question: json.loads(value) for question, value in db.execute(
+        "SELECT question, value FROM answers WHERE user_id = ?", [row["id"]]).fetchall()}
     return UserRecord(id=row["id"], platform=row["platform"],
                       platform_user_id=row["platform_user_id"], language=row["language"],
                       language_chosen=bool(row["language_chosen"]), state=row["state"],

@@ -92,6 +92,7 @@ def test_old_checkins_keyed_by_iso_week_get_the_seven_days_before_they_were_sent
     db = storage.open_database(path)
     db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm006_checkin_periods'")
     db.execute("DROP INDEX IF EXISTS idx_checkins_user_id_last_day")
+    db.execute("DROP INDEX IF EXISTS idx_checkins_reminder_due")  # m012, after m006
     db["checkins"].transform(drop={"first_day", "last_day"})
     user = storage.create_user(db, "telegram", "42", "fr")
     checkins.save_schedule(db, user.id, Schedule(), None)

@@ -692,7 +692,8 @@ def test_the_migrations_are_recorded_in_order_and_applied_once(pg_store, pg_url)
         "m001_users_and_answers", "m002_processed_updates", "m003_checkins",
         "m004_team_digests", "m005_pending_value", "m006_checkin_periods"]
     assert {"m007_personal_data", "m008_slack_installations",
-            "m009_start_payload", "m010_outbox", "m011_inbox"} <= set(names)
+            "m009_start_payload", "m010_outbox", "m011_inbox",
+            "m012_pending_nudge_indexes"} <= set(names)
 
 
 def test_two_workers_migrating_an_empty_database_at_once_apply_each_migration_once(

@@ -18,7 +18,8 @@ def test_migrations_are_applied_once(tmp_path):
                            "m003_checkins", "m004_team_digests", "m005_pending_value",
                            "m006_checkin_periods"]
     assert {"m007_personal_data", "m008_slack_installations",
-            "m009_start_payload", "m010_outbox", "m011_inbox"} <= set(applied)
+            "m009_start_payload", "m010_outbox", "m011_inbox",
+            "m012_pending_nudge_indexes"} <= set(applied)
     assert {"users", "answers", "schedules", "checkins"} <= set(db.table_names())
 
 
