@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test docs clean loadtest fuzz soak
+.PHONY: run test docs clean loadtest fuzz soak bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ fuzz: $(STAMP)
 
 soak: $(STAMP)
 	$(BIN)/python tools/soak.py
+
+# Benchmarks against the baselines in bench/, written to docs/benchmarks.md (about 15
+# minutes at the default sizes; BENCH="--quick" or e.g. BENCH="--fanout 2000").
+bench: $(STAMP)
+	$(BIN)/python tools/bench.py $(BENCH)
 
 docs: $(STAMP)
 	$(BIN)/python tools/readme_diagram.py

@@ -1,0 +1,1 @@
+"""Baselines and the fast fake Bot API of `make bench` (tools/bench.py)."""
