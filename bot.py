@@ -77,7 +77,9 @@ async def serve(settings: Settings, coach: Coach, platforms: list[str]) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     senders = {}
-    outbox = OutboxSender(coach.store, {}, coach.clock)  # each platform adds its deliverer
+    outbox = OutboxSender(  # each platform adds its deliverer
+        coach.store, {}, coach.clock,
+        unreachable=lambda platform, chat: coach.set_reachable(platform, chat, False))
     sending = None
     async with AsyncExitStack() as stack:
         slack_app = routes = None

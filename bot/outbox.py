@@ -47,11 +47,13 @@ class Retry(Exception):
 
 
 class Undeliverable(Exception):
-    """A send that can never succeed (the user blocked the bot, a bad request)."""
+    """A send that can never succeed (the user blocked the bot, a bad request);
+    `unreachable` when the user cannot be reached at all any more (blocked, deactivated,
+    the app removed): their nudges are then paused until they come back."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, unreachable: bool = False) -> None:
         super().__init__(kind)
-        self.kind = kind
+        self.kind, self.unreachable = kind, unreachable
 
 
 async def settled(store: Store, platform: str, chat: str,
@@ -79,8 +81,10 @@ class OutboxSender:
 
     def __init__(self, store: Store, deliverers: dict[str, Deliver],
                  clock: Callable[[], datetime] | None = None, interval: float = INTERVAL,
-                 lease: timedelta = LEASE) -> None:
+                 lease: timedelta = LEASE,
+                 unreachable: Callable[[str, str], object] | None = None) -> None:
         self.store = store
+        self.unreachable = unreachable  # (platform, chat): pause that user's nudges
         self.deliverers = dict(deliverers)
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.interval = interval
@@ -182,6 +186,11 @@ class OutboxSender:
             logger.warning("outbox %s to user %s dropped: %s", item.id, item.chat,
                            failure.kind)
             self.store.outbox_sent(item.id, self.clock(), DROPPED)
+            if failure.unreachable and self.unreachable is not None:
+                try:
+                    self.unreachable(item.platform, item.chat)
+                except Exception:
+                    logger.exception("outbox: nudges of user %s not paused", item.chat)
             return True
         except asyncio.CancelledError:
             raise

@@ -80,6 +80,9 @@ CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|[^>]*)?>")
 STATE_LIFETIME = 600  # seconds an OAuth state stays valid
 RETRIED_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
                   "request_timeout"}  # Web API errors worth another try
+# Web API errors that say the member cannot be reached any more: their nudges pause
+UNREACHABLE_ERRORS = {"account_inactive", "user_not_found", "channel_not_found",
+                      "token_revoked", "invalid_auth", "user_disabled", "team_not_found"}
 
 
 def dm_text(event: dict) -> bool:
@@ -211,10 +214,12 @@ class SlackAdapter:
         self._locks = KeyedLocks()
         self._profiles: dict[str, tuple[str | None, str | None]] = {}
         self._channels: dict[str, str] = {}
+        self._installations = None  # the OAuth installation store, once registered
 
     def register(self, app: AsyncApp) -> None:
         """Attach the listeners to a bolt app (bolt runs the first that matches: the
         quiet acknowledgements of everything else come last)."""
+        self._installations = app.installation_store  # None with one workspace's token
         app.middleware(self.keep_message)
         app.command("/coach")(self.on_command)
         app.action(re.compile(r"^choice\|"))(self.on_choice)
@@ -226,6 +231,8 @@ class SlackAdapter:
         app.view(SETTINGS_VIEW)(self.on_settings_submitted)
         app.view(CHECKIN_VIEW)(self.on_checkin_submitted)
         app.view(DIGEST_VIEW)(self.on_digest_submitted)
+        app.event("app_uninstalled")(self.on_removed)
+        app.event("tokens_revoked")(self.on_removed)
         app.error(self.on_error)
         acknowledge_the_rest(app)
 
@@ -365,6 +372,24 @@ class SlackAdapter:
             if not self.queued():
                 await self.send(client, channel, key, replies)
 
+    # the app removed from a workspace
+    async def on_removed(self, event: dict, context: AsyncBoltContext) -> None:
+        """The app was uninstalled, or its bot token revoked: every member's nudges
+        pause (a member who writes again resumes them), and the workspace's installation
+        is forgotten (its token no longer works)."""
+        if event.get("type") == "tokens_revoked" and not (event.get("tokens") or {}).get(
+                "bot"):
+            return  # only user tokens revoked: the bot still reaches the members
+        team = context.team_id
+        paused = sum(self.coach.set_reachable(PLATFORM, key, False)
+                     for key in self.coach.store.team_users(PLATFORM, team))
+        logger.info("slack: the app was removed from %s: %s members' nudges paused", team,
+                    paused)
+        installations = self._installations
+        if installations is not None:
+            await installations.async_delete_all(enterprise_id=context.enterprise_id,
+                                                  team_id=team)
+
     # the App Home tab and the settings modal
     async def on_home_opened(self, event: dict, client: AsyncWebClient,
                              context: AsyncBoltContext) -> None:
@@ -489,9 +514,10 @@ class SlackAdapter:
                 raise Retry("ratelimited", float(after) if after else None) from None
             if status >= 500 or code in RETRIED_ERRORS:
                 raise Retry(code or str(status)) from None
-            raise Undeliverable(code or str(status)) from None
+            raise Undeliverable(code or str(status),
+                                unreachable=code in UNREACHABLE_ERRORS) from None
         except LookupError:  # the app is no longer installed in that workspace
-            raise Undeliverable("not_installed") from None
+            raise Undeliverable("not_installed", unreachable=True) from None
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
             raise Retry(type(error).__name__) from None
 

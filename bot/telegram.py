@@ -28,15 +28,15 @@ from functools import partial
 from urllib.parse import urlparse
 
 from aiohttp import web
-from telegram import (Bot, BotCommand, BotCommandScopeDefault, CallbackQuery, ForceReply,
-                      InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
+from telegram import (Bot, BotCommand, BotCommandScopeDefault, CallbackQuery, ChatMember,
+                      ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
                       MenuButtonCommands, Message, Update)
 from telegram.constants import ChatType, ParseMode
 from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError,
                             RetryAfter, TelegramError, TimedOut)
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,
-                          BaseUpdateProcessor, CallbackQueryHandler, ContextTypes,
-                          MessageHandler, filters)
+                          BaseUpdateProcessor, CallbackQueryHandler, ChatMemberHandler,
+                          ContextTypes, MessageHandler, filters)
 
 from bot.config import ConfigError, Settings
 from bot.ordering import KeyedLocks
@@ -56,7 +56,7 @@ MAX_TEXT = 4096
 CHECK = "✅ "
 # The update types subscribed to (allowed_updates), each handled in `build_application`:
 # nothing else is asked for, and whatever else comes is ignored.
-UPDATES = ["message", "edited_message", "callback_query"]
+UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 # What a private message may hold instead of text: each gets a line asking for text.
 NOT_TEXT = ("photo", "voice", "sticker", "document", "location", "contact", "video",
             "audio", "animation", "video_note", "venue", "poll", "dice")
@@ -233,6 +233,19 @@ class TelegramAdapter:
         await self.send(context.bot, message.chat.id, str(user.id),
                         [Reply(t(self.language(str(user.id)), "edited"))])
 
+    async def on_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The user blocked the bot (kicked) or deleted the chat: pause their nudges;
+        unblocked it (member): start them again. Only private chats: a group adding or
+        removing the bot says nothing about one user."""
+        change = update.my_chat_member
+        if change is None or change.chat.type != ChatType.PRIVATE:
+            return
+        status = change.new_chat_member.status
+        if status in (ChatMember.BANNED, ChatMember.LEFT):
+            self.coach.set_reachable(PLATFORM, str(change.chat.id), False)
+        elif status == ChatMember.MEMBER:
+            self.coach.set_reachable(PLATFORM, str(change.chat.id), True)
+
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle a pressed button: toggle a check mark, or send the choice to the coach.
 
@@ -325,7 +338,9 @@ class TelegramAdapter:
             await self.send(bot, int(chat), chat, [reply])
         except RetryAfter as error:
             raise Retry("RetryAfter", _seconds(error.retry_after)) from None
-        except (Forbidden, BadRequest, InvalidToken, ChatMigrated) as error:
+        except Forbidden as error:  # blocked, or the account deleted
+            raise Undeliverable(type(error).__name__, unreachable=True) from None
+        except (BadRequest, InvalidToken, ChatMigrated) as error:
             raise Undeliverable(type(error).__name__) from None
         except NetworkError as error:  # TimedOut, a reset, a 5xx
             raise Retry(type(error).__name__) from None
@@ -386,6 +401,8 @@ def build_application(settings: Settings, coach: Coach,
     application.add_handler(MessageHandler(
         filters.UpdateType.EDITED_MESSAGE & private, adapter.on_edited))
     application.add_handler(CallbackQueryHandler(adapter.on_button))
+    application.add_handler(ChatMemberHandler(adapter.on_member,
+                                              ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_error_handler(adapter.on_error)
     return application
 

@@ -209,6 +209,23 @@ class CheckinDesk:
                                 schedule)))
         return text
 
+    def set_reachable(self, user_id: int, reachable: bool) -> bool:
+        """Pause the nudges of a user the platform cannot reach (they blocked the bot,
+        the app was removed), or start them again once they can be reached; return
+        whether anything changed. A pause keeps the schedule and clears its next check-in:
+        a schedule with no next check-in and not stopped is one waiting for its user."""
+        stored = self.store.load_schedule(user_id)
+        if stored is None:
+            return False
+        schedule, due = stored
+        if not reachable and due is not None:
+            self.store.save_schedule(user_id, schedule, None)
+            return True
+        if reachable and due is None and not schedule.stopped:
+            self.store.save_schedule(user_id, schedule, next_due(schedule, self.clock()))
+            return True
+        return False
+
     def today(self, schedule: Schedule) -> date:
         """Return the user's local date."""
         return self.clock().astimezone(ZoneInfo(schedule.timezone)).date()

@@ -111,6 +111,8 @@ class Coach:
             expects = None if turn.deleted else self._prompt(turn)
         if not turn.deleted:
             self.store.save_user(user, previous)
+            if user.state == PLAN_CONFIRMED:  # they write: they can be reached again
+                self.checkins.set_reachable(user.id, True)
         logger.info("user %s: %s", user.id, user.state)
         return replies, None if turn.deleted else user.id, expects
 
@@ -574,6 +576,19 @@ class Coach:
             if turn.user.pending:
                 turn.user.pending = None  # the question, not a yes/no about a lost answer
             return [self.current(turn, before)]
+
+    def set_reachable(self, platform: str, platform_user_id: str, reachable: bool) -> bool:
+        """Pause (or resume) the nudges of a user the platform says it cannot (or can
+        again) reach; return whether anything changed."""
+        with self.store.transaction(f"{platform}:{platform_user_id}"):
+            user = self.store.load_user(platform, platform_user_id)
+            if user is None or user.state != PLAN_CONFIRMED:
+                return False
+            changed = self.checkins.set_reachable(user.id, reachable)
+        if changed:
+            logger.info("user %s: nudges %s", user.id, "resumed" if reachable else
+                        "paused, the platform cannot reach them")
+        return changed
 
     def language_of(self, platform: str, user_id: str) -> str:
         """Return the language a user reads, the default for an unknown user."""

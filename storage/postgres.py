@@ -723,6 +723,11 @@ class PostgresStore:
     def stop_digest(self, team: str) -> None:
         self._count("DELETE FROM digests WHERE team = %s", [team])
 
+    def team_users(self, platform: str, team: str) -> list[str]:
+        return [r["platform_user_id"] for r in self._all(
+            "SELECT platform_user_id FROM users WHERE platform = %s AND "
+            "starts_with(platform_user_id, %s) ORDER BY id", [platform, f"{team}:"])]
+
     def set_member(self, user_id: int, shared: bool) -> None:
         if shared:
             self._count("INSERT INTO digest_members (user_id) VALUES (%s) "

@@ -145,6 +145,13 @@ class SqliteStore:
     def stop_digest(self, team: str) -> None:
         digests.stop_digest(self.db, team)
 
+    def team_users(self, platform: str, team: str) -> list[str]:
+        """Return the ids ("T1:U1") of the users of one workspace."""
+        return [r["platform_user_id"] for r in self.db.query(
+            "SELECT platform_user_id FROM users WHERE platform = ? AND "
+            "substr(platform_user_id, 1, length(?)) = ? ORDER BY id",
+            [platform, f"{team}:", f"{team}:"])]
+
     def set_member(self, user_id: int, shared: bool) -> None:
         digests.set_member(self.db, user_id, shared)
 

@@ -40,6 +40,7 @@ class FakeTelegram(FakeServer):
         self.messages: dict[int, dict] = {}  # message_id -> message as the bot left it
         self._updates: list[dict] = []
         self.throttle_sends = 0  # answer this many sendMessage calls with a 429
+        self.blocked: set[int] = set()  # chats whose user blocked the bot: sends get a 403
         self.refusal = 401  # the status a wrong token gets (404 for a malformed one)
         self.allowed_updates: list[str] | None = None  # as the last getUpdates asked
         self._update_ids = itertools.count(1)
@@ -59,6 +60,11 @@ class FakeTelegram(FakeServer):
         method = request.match_info["method"]
         params = dict(await request.post()) if request.can_read_body else {}
         params = {k: (v if isinstance(v, str) else v.file.read()) for k, v in params.items()}
+        if method.startswith("send") and int(params.get("chat_id") or 0) in self.blocked:
+            with self._lock:
+                self.calls.append(("403", params))
+            return web.json_response({"ok": False, "error_code": 403, "description":
+                                      "Forbidden: bot was blocked by the user"}, status=403)
         if method == "sendMessage" and self.throttle_sends > 0:
             self.throttle_sends -= 1
             with self._lock:
@@ -151,6 +157,19 @@ class FakeTelegram(FakeServer):
             "message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
             "from": {"id": user_id, "is_bot": False, "first_name": "U",
                      "language_code": language}, "text": text}})
+
+    def membership(self, user_id: int, status: str) -> int:
+        """Deliver a my_chat_member update: the user blocked ("kicked") or unblocked
+        ("member") the bot in their private chat."""
+        chat = {"id": user_id, "type": "private", "first_name": "U"}
+        before = "kicked" if status == "member" else "member"
+        return self._push({"my_chat_member": {
+            "chat": chat, "from": {"id": user_id, "is_bot": False, "first_name": "U"},
+            "date": int(time.time()),
+            "old_chat_member": {"user": BOT, "status": before, **(
+                {"until_date": 0} if before == "kicked" else {})},
+            "new_chat_member": {"user": BOT, "status": status, **(
+                {"until_date": 0} if status == "kicked" else {})}}})
 
     def press(self, user_id: int, message: dict, label: str, language: str = "fr",
               query_id: str | None = None) -> int:

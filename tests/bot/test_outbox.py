@@ -214,3 +214,30 @@ async def test_a_checkin_asked_for_takes_its_answer_once_its_question_was_seen(q
     assert "pas pris votre message" not in platform.texts("1")[-1]
     record = queuing.checkins.open_record(queuing.store.load_user(T, "1").id)
     assert record.hours == 3.0
+
+
+async def test_a_thousand_failing_users_due_first_do_not_hold_up_a_healthy_one(store, clock):
+    """Blocked or failing users' check-ins, queued before a healthy user's, are each
+    tried once and put aside (dropped, or retried later): the healthy one goes out in
+    the same flush, not after their retries."""
+    queuing = Coach(store, "fr", "Europe/Paris", clock, outbox=(T,))
+    failing = [f"{1000 + n}" for n in range(1000)]
+    for chat in failing + ["healthy"]:
+        store.enqueue(T, chat, [Reply(f"C'est l'heure du point ({chat})")], None,
+                      clock(), None, None)
+    tried: list[str] = []
+
+    async def platform(chat: str, reply: Reply) -> None:
+        tried.append(chat)
+        if chat != "healthy":
+            if int(chat) % 2:
+                raise Undeliverable("Forbidden", unreachable=True)
+            raise Retry("TimedOut")
+    paused: list[str] = []
+    sender = OutboxSender(queuing.store, {T: platform}, clock,
+                          unreachable=lambda platform, chat: paused.append(chat))
+    await sender.flush(timeout=30)
+    assert "healthy" in tried and tried.count("healthy") == 1
+    assert len(set(tried)) == 1001  # each failing one tried once, none blocking the rest
+    assert len(paused) == 500  # the blocked ones: their nudges paused, never retried
+    assert store.unsent_count((T,)) == 500  # the timed-out ones wait for their retry

@@ -262,3 +262,43 @@ async def test_the_digest_setter_picks_day_time_and_language_in_a_modal(fake, co
         assert await adapter.post_due_digests(app) == 1
     [post] = [p for p in fake.sent("chat.postMessage") if p["channel"] == "C0MARKETING"]
     assert "16 to 22 November" in post["text"] and "<@U0ALICE>: 3 h" in post["text"]
+
+
+async def test_an_uninstalled_app_pauses_every_members_nudges_until_they_write(fake, coach,
+                                                                             tmp_path):
+    import time
+    from tests.bot.fake_slack import BOT_USER
+    port, settings = serving(fake, tmp_path)
+    url = f"http://127.0.0.1:{port}/slack/events"
+    confirmed_user(coach, "slack", KEY)
+    confirmed_user(coach, "slack", f"{TEAM}:U0BOB")
+    confirmed_user(coach, "slack", "T0OTHER:U0CAROL")  # another workspace keeps its own
+    ids = {key: coach.store.load_user("slack", key).id
+           for key in (KEY, f"{TEAM}:U0BOB", "T0OTHER:U0CAROL")}
+    alice = SlackUser(fake, url, TEAM, ALICE)
+
+    def removed(kind: str, extra: dict) -> bytes:
+        return json.dumps({
+            "token": "legacy", "team_id": TEAM, "api_app_id": "ACOACH",
+            "type": "event_callback", "event_id": f"Ev{kind}{time.time_ns()}",
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True,
+                                "enterprise_id": None, "is_enterprise_install": False}],
+            "event": {"type": kind, **extra}}).encode()
+    async with slack_serving(settings, coach):
+        status, _ = await asyncio.to_thread(
+            alice.post, removed("tokens_revoked", {"tokens": {"oauth": [ALICE]}}),
+            "application/json")
+        assert status == 200  # a user token only: the bot still reaches everybody
+        assert coach.store.load_schedule(ids[KEY])[1] is not None
+        status, _ = await asyncio.to_thread(alice.post, removed("app_uninstalled", {}),
+                                            "application/json")
+        assert status == 200
+        await eventually(lambda: coach.store.load_schedule(ids[KEY])[1] is None,
+                         what="alice's nudges paused")
+        assert coach.store.load_schedule(ids[f"{TEAM}:U0BOB"])[1] is None
+        assert coach.store.load_schedule(ids["T0OTHER:U0CAROL"])[1] is not None
+        await asyncio.to_thread(alice.say, "réglages")  # reinstalled, and she writes
+        await eventually(lambda: coach.store.load_schedule(ids[KEY])[1] is not None,
+                         what="alice's nudges back")
+        assert coach.store.load_schedule(ids[f"{TEAM}:U0BOB"])[1] is None

@@ -224,3 +224,48 @@ def test_settings_change_by_buttons_one_tap_each(fake, tmp_path):
     schedule, _ = storage.checkins.load_schedule(db, user.id)
     assert (schedule.weekday, schedule.at.strftime("%H:%M"), schedule.stopped) == (
         1, "09:30", True)
+
+
+def test_a_user_who_blocks_the_bot_gets_no_nudges_until_they_come_back(fake, tmp_path):
+    import time
+    from flows.coach import Coach
+    from tests.bot.test_nudges import confirmed_user
+    database = tmp_path / "coach.db"
+    store = storage.open_store(str(database))
+    confirmed_user(Coach(store), "telegram", str(ALICE))
+    user_id = store.load_user("telegram", str(ALICE)).id
+    store.close()
+
+    def next_checkin():
+        db = storage.open_database(str(database))
+        try:
+            return storage.checkins.load_schedule(db, user_id)[1]
+        finally:
+            db.close()
+
+    def eventually(predicate, what):
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if predicate():
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"timed out waiting for {what}")
+    assert next_checkin() is not None
+    process = telegram_bot(fake, database)
+    try:
+        fake.membership(ALICE, "kicked")  # Telegram says: blocked
+        eventually(lambda: next_checkin() is None, "the nudges paused")
+        fake.membership(ALICE, "member")  # unblocked
+        eventually(lambda: next_checkin() is not None, "the nudges resumed")
+        fake.blocked.add(ALICE)  # blocked, and Telegram's update never came: a send says so
+        fake.type(ALICE, "/settings")
+        fake.wait_for(lambda: [c for m, c in fake.calls if m == "403"], what="the 403")
+        eventually(lambda: next_checkin() is None, "the nudges paused after a 403")
+        fake.blocked.clear()
+        fake.type(ALICE, "/settings")  # they write again: reachable
+        fake.wait_for_text(ALICE, "Jours sans message")
+        eventually(lambda: next_checkin() is not None, "the nudges back")
+    finally:
+        process.stop()
+    log = (tmp_path / "coach.log").read_text()
+    assert "Traceback" not in log, log

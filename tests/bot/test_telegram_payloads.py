@@ -64,7 +64,7 @@ def toasts(fake, query_id: str) -> list[dict]:
 
 
 def test_the_subscribed_update_types_are_the_handled_ones(fake, bot):
-    assert UPDATES == ["message", "edited_message", "callback_query"]
+    assert UPDATES == ["message", "edited_message", "callback_query", "my_chat_member"]
     fake.wait_for(lambda: fake.allowed_updates, what="getUpdates")
     assert fake.allowed_updates == UPDATES
 

@@ -490,3 +490,17 @@ def test_settings_buttons_before_a_confirmed_plan_change_nothing(store, clock):
     [answer] = fresh.handle(press(checkin.SETTINGS_PROMPT, "stop", user="u2"))
     assert answer.notice
     assert store.load_schedule(store.load_user(PLATFORM, "u2").id) is None
+
+
+def test_an_unreachable_user_is_not_nudged_until_they_can_be_reached(coach, clock):
+    uid = user_id(coach)
+    assert coach.set_reachable(PLATFORM, "u1", False)
+    assert coach.store.load_schedule(uid)[1] is None
+    assert coach.store.due_checkins(clock() + timedelta(days=8), (PLATFORM,)) == []
+    assert not coach.set_reachable(PLATFORM, "u1", False)  # once
+    say(coach, "rapport")  # they write: they can be reached
+    assert coach.store.load_schedule(uid)[1] == datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    say(coach, "réglages stop")  # a schedule they stopped themselves stays stopped
+    assert not coach.set_reachable(PLATFORM, "u1", True)
+    assert coach.store.load_schedule(uid)[1] is None
+    assert not coach.set_reachable(PLATFORM, "nobody", False)

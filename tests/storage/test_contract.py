@@ -461,6 +461,14 @@ def test_a_digest_keeps_the_day_time_and_language_its_setter_chose(store):
     assert store.load_digest("T1") == Digest("T1", "C2", "Europe/Paris", tuesday, 1,
                                              clock_time(8, 15), "en", "U1")
 
+
+def test_a_workspace_s_users_are_listed_by_their_team_prefix_only(store):
+    for key in ("T1:U2", "T1:U1", "T10:U1", "T2:U1"):
+        store.create_user("slack", key, "fr")
+    store.create_user("telegram", "T1:U3", "fr")
+    assert store.team_users("slack", "T1") == ["T1:U2", "T1:U1"]
+    assert store.team_users("slack", "T9") == []
+
 def test_the_shared_week_holds_the_members_who_share_their_answered_period(store):
     monday, friday = date(2026, 11, 23), date(2026, 11, 27)
     users = {}
