@@ -253,12 +253,11 @@ class SlackAdapter:
             return
         async with self._locks.hold(key):
             channel = await self.dm_channel(client, context.user_id, key)
-            text = unescape(raw) or "start"
-            if words.command_of(text) is None and self.coach.store.load_user(
-                    PLATFORM, key) is None:
-                text = "start"  # a first contact: welcomed; a command works, an answer no
-            replies = await self.handle(client, context, text=text,
-                                        delivery=command_key(context, command))
+            delivery = command_key(context, command)
+            replies = await self.handle(client, context, text=self.command_text(raw, key),
+                                        delivery=delivery)
+            if self.queued() and delivery:
+                self.coach.store.mark_handled(PLATFORM, delivery, self.coach.clock())
             if not replies:  # a retried command, handled before: its unsent replies go
                 if self.queued():
                     self.outbox.kick()
@@ -270,26 +269,45 @@ class SlackAdapter:
                               response_type="ephemeral")
             await self.reply(client, channel, key, replies)
 
+    def command_text(self, raw: str, key: str) -> str:
+        """Return what a `/coach <text>` says to the coach: a first contact is welcomed
+        (a command works, an answer is not taken before the first question)."""
+        text = unescape(raw) or "start"
+        if words.command_of(text) is None and self.coach.store.load_user(PLATFORM,
+                                                                         key) is None:
+            return "start"
+        return text
+
     async def keep_message(self, body: dict, context: AsyncBoltContext, next) -> None:
-        """Store a direct message's event in the inbox before bolt acknowledges it (it
-        acks events before their listener runs): a worker killed after the ack handles
-        it at its next start (`replay`)."""
+        """Store a direct message's event, or a `/coach` command for the coach, in the
+        inbox before bolt acknowledges it (events are acked before their listener runs,
+        commands by the listener's first step): a worker killed after the ack handles it
+        at its next start (`replay`)."""
         event = body.get("event") or {}
         if (self.queued() and body.get("type") == "event_callback" and body.get("event_id")
                 and dm_text(event)):
             self.coach.store.receive(PLATFORM, [(body["event_id"], user_key(context), {
                 "text": unescape(event.get("text") or ""), "channel": event["channel"]})],
                 self.coach.clock())
+        raw = (body.get("text") or "").strip()
+        if (self.queued() and body.get("command") == "/coach"
+                and words.normalize(raw).split(" ")[0] not in words.DIGEST):
+            delivery = command_key(context, body)
+            if delivery:
+                self.coach.store.receive(PLATFORM, [(delivery, user_key(context), {
+                    "command": raw})], self.coach.clock())
         await next()
 
     def replay(self) -> int:
-        """Handle the direct messages stored and not handled (a worker died after
-        Slack's ack), in the order they came; their replies go to the outbox."""
+        """Handle the direct messages and commands stored and not handled (a worker died
+        after Slack's ack), in the order they came; their replies go to the outbox."""
         kept = self.coach.store.unhandled(PLATFORM)
         for row in kept:
-            self._channels.setdefault(row.chat, row.payload.get("channel"))
-            self.coach.handle(Inbound(PLATFORM, row.chat, text=row.payload.get("text", ""),
-                                      delivery=row.delivery))
+            if row.payload.get("channel"):
+                self._channels.setdefault(row.chat, row.payload["channel"])
+            text = (self.command_text(row.payload["command"], row.chat)
+                    if "command" in row.payload else row.payload.get("text", ""))
+            self.coach.handle(Inbound(PLATFORM, row.chat, text=text, delivery=row.delivery))
             self.coach.store.mark_handled(PLATFORM, row.delivery, self.coach.clock())
         if kept:
             logger.info("slack: %s messages left unhandled are handled first", len(kept))

@@ -446,3 +446,31 @@ def test_a_message_acknowledged_but_not_handled_before_a_kill_is_handled_at_star
             "choice": "awareness"}
     finally:
         process.stop()
+
+
+def test_a_command_acknowledged_but_not_handled_before_a_kill_is_handled_at_start(
+        fake, tmp_path):
+    import sqlite3
+    process = SlackProcess(fake, tmp_path / "coach.db").wait_listening()
+    alice = SlackUser(fake, process.url, TEAM, ALICE)
+    try:
+        alice.command()  # kept in the inbox before its ack, marked handled after
+        fake.wait_for_text(alice.dm, "objectif principal")
+        with sqlite3.connect(tmp_path / "coach.db") as conn:
+            rows = conn.execute("SELECT delivery, handled_at IS NOT NULL FROM inbox "
+                                "WHERE delivery LIKE 'command:%'").fetchall()
+        assert len(rows) == 1 and rows[0][1] == 1
+    finally:
+        process.stop(signal.SIGKILL)
+    # Slack heard 200 for « /coach 1 » and the worker died before handling it
+    store = storage.open_store(str(tmp_path / "coach.db"))
+    store.receive("slack", [("command:kept", f"{TEAM}:{ALICE}", {"command": "1"})],
+                  datetime.now(timezone.utc))
+    store.close()
+    process = SlackProcess(fake, tmp_path / "coach.db").wait_listening()
+    try:
+        fake.wait_for_text(alice.dm, "Quel résultat chiffré")  # handled first, at start
+        assert load(tmp_path, f"{TEAM}:{ALICE}").answers["objective"] == {
+            "choice": "awareness"}
+    finally:
+        process.stop()
