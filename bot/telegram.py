@@ -31,7 +31,7 @@ from aiohttp import web
 from telegram import (Bot, BotCommand, BotCommandScopeDefault, CallbackQuery, ChatMember,
                       ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
                       MenuButtonCommands, Message, Update)
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError,
                             RetryAfter, TelegramError, TimedOut)
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,
@@ -326,9 +326,11 @@ class TelegramAdapter:
                 await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML,
                                                reply_markup=markup)
             if reply.document is not None:
+                await bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
                 await bot.send_document(chat_id, InputFile(
                     reply.document.content, filename=reply.document.filename))
             if reply.image is not None:
+                await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
                 await bot.send_photo(chat_id, reply.image)
 
     async def deliver(self, bot: Bot, chat: str, reply: Reply) -> None:

@@ -103,6 +103,10 @@ async def test_a_checkin_at_local_time_is_answered_with_a_verdict_and_a_chart(
                              what=expected)
         photo = await eventually(lambda: fake.sent("sendPhoto", 111), what="the chart")
         assert photo[0]["photo"].startswith(PNG)
+        calls = [(m, p) for m, p in fake.calls if str(p.get("chat_id")) == "111"]
+        at = [m for m, _ in calls].index("sendPhoto")  # "sending a photo…" shown first
+        assert calls[at - 1][0] == "sendChatAction"
+        assert calls[at - 1][1]["action"] == "upload_photo"
         assert "👉" in texts(fake, 111)[-1]
 
 

@@ -171,6 +171,8 @@ def test_export_is_sent_as_a_json_document(fake, bot):
     fake.wait_for_text(ALICE, "objectif principal")
     fake.type(ALICE, "/export")
     document = fake.wait_for(lambda: fake.sent("sendDocument", ALICE), what="sendDocument")
+    actions = fake.sent("sendChatAction", ALICE)
+    assert actions and actions[-1]["action"] == "upload_document"  # shown while it uploads
     data = json.loads(document[0]["document"])
     assert data["user"]["platform_user_id"] == str(ALICE)
 
