@@ -279,15 +279,22 @@ class SlackAdapter:
         return text
 
     async def keep_message(self, body: dict, context: AsyncBoltContext, next) -> None:
-        """Store a direct message's event, or a `/coach` command for the coach, in the
-        inbox before bolt acknowledges it (events are acked before their listener runs,
-        commands by the listener's first step): a worker killed after the ack handles it
-        at its next start (`replay`)."""
+        """Store a direct message's event, a `/coach` command for the coach, or a press
+        of a question's button, in the inbox before bolt acknowledges it (events are
+        acked before their listener runs, commands and presses by the listener's first
+        step): a worker killed after the ack handles it at its next start (`replay`)."""
         event = body.get("event") or {}
         if (self.queued() and body.get("type") == "event_callback" and body.get("event_id")
                 and dm_text(event)):
             self.coach.store.receive(PLATFORM, [(body["event_id"], user_key(context), {
                 "text": unescape(event.get("text") or ""), "channel": event["channel"]})],
+                self.coach.clock())
+        press = self.pressed(body) if self.queued() else None
+        delivery = action_key(context, body) if press else None
+        if press and delivery:
+            choice, _ = press
+            self.coach.store.receive(PLATFORM, [(delivery, user_key(context), {
+                "prompt": choice.prompt, "values": list(choice.values)})],
                 self.coach.clock())
         raw = (body.get("text") or "").strip()
         if (self.queued() and body.get("command") == "/coach"
@@ -299,15 +306,22 @@ class SlackAdapter:
         await next()
 
     def replay(self) -> int:
-        """Handle the direct messages and commands stored and not handled (a worker died
-        after Slack's ack), in the order they came; their replies go to the outbox."""
+        """Handle the direct messages, commands and presses stored and not handled (a
+        worker died after Slack's ack), in the order they came; their replies go to the
+        outbox."""
         kept = self.coach.store.unhandled(PLATFORM)
         for row in kept:
             if row.payload.get("channel"):
                 self._channels.setdefault(row.chat, row.payload["channel"])
-            text = (self.command_text(row.payload["command"], row.chat)
-                    if "command" in row.payload else row.payload.get("text", ""))
-            self.coach.handle(Inbound(PLATFORM, row.chat, text=text, delivery=row.delivery))
+            if "prompt" in row.payload:  # a button pressed
+                choice = Choice(row.payload["prompt"], tuple(row.payload.get("values", ())))
+                self.coach.handle(Inbound(PLATFORM, row.chat, choice=choice,
+                                          delivery=row.delivery))
+            else:
+                text = (self.command_text(row.payload["command"], row.chat)
+                        if "command" in row.payload else row.payload.get("text", ""))
+                self.coach.handle(Inbound(PLATFORM, row.chat, text=text,
+                                          delivery=row.delivery))
             self.coach.store.mark_handled(PLATFORM, row.delivery, self.coach.clock())
         if kept:
             logger.info("slack: %s messages left unhandled are handled first", len(kept))
@@ -329,6 +343,23 @@ class SlackAdapter:
             if self.queued() and body.get("event_id"):
                 self.coach.store.mark_handled(PLATFORM, body["event_id"], self.coach.clock())
             await self.reply(client, event["channel"], key, replies)
+
+    @staticmethod
+    def pressed(body: dict) -> tuple[Choice, list[str]] | None:
+        """Return the coach's choice a button press carries on a message (a button of
+        the DM's question, or Done under its checkboxes) with its labels, else None."""
+        action = (body.get("actions") or [{}])[0]
+        container = body.get("container") or {}
+        if body.get("type") != "block_actions" or not container.get("message_ts"):
+            return None
+        action_id = str(action.get("action_id") or "")
+        if action_id == "done":
+            values, labels = ticked((body.get("state") or {}).get("values") or {})
+            return Choice(str(action.get("value") or ""), values), labels
+        prompt, _, value = str(action.get("value") or "").partition("|")
+        if not action_id.startswith("choice|") or not value:
+            return None
+        return Choice(prompt, (value,)), [(action.get("text") or {}).get("text") or value]
 
     async def on_choice(self, ack, body: dict, action: dict, client: AsyncWebClient,
                         context: AsyncBoltContext) -> None:
@@ -367,8 +398,10 @@ class SlackAdapter:
             logger.info("slack: a button of %s on no message, ignored", context.user_id)
             return
         async with self._locks.hold(key):
-            replies = await self.handle(client, context, choice=choice,
-                                        delivery=action_key(context, body))
+            delivery = action_key(context, body)
+            replies = await self.handle(client, context, choice=choice, delivery=delivery)
+            if self.queued() and delivery:
+                self.coach.store.mark_handled(PLATFORM, delivery, self.coach.clock())
             if not replies:  # a retried press, handled before: its unsent replies go
                 if self.queued():
                     self.outbox.kick()

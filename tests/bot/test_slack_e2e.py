@@ -474,3 +474,35 @@ def test_a_command_acknowledged_but_not_handled_before_a_kill_is_handled_at_star
             "choice": "awareness"}
     finally:
         process.stop()
+
+
+def test_a_press_acknowledged_but_not_handled_before_a_kill_is_handled_at_start(
+        fake, tmp_path):
+    import sqlite3
+    process = SlackProcess(fake, tmp_path / "coach.db").wait_listening()
+    alice = SlackUser(fake, process.url, TEAM, ALICE)
+    try:
+        alice.command()
+        question = fake.wait_for_text(alice.dm, "objectif principal")
+        alice.press(question, "Recruter")  # kept before its ack, marked handled after
+        fake.wait_for_text(alice.dm, "Quel résultat chiffré")
+        with sqlite3.connect(tmp_path / "coach.db") as conn:
+            rows = conn.execute("SELECT handled_at IS NOT NULL FROM inbox WHERE delivery "
+                                "LIKE 'action:%'").fetchall()
+        assert rows == [(1,)]
+    finally:
+        process.stop(signal.SIGKILL)
+    store = storage.open_store(str(tmp_path / "coach.db"))
+    store.receive("slack", [("action:kept", f"{TEAM}:{ALICE}", {
+        "prompt": "target", "values": ["x"]})], datetime.now(timezone.utc))
+    store.receive("slack", [("action:kept2", f"{TEAM}:{ALICE}", {  # an old question's
+        "prompt": "objective", "values": ["awareness"]})], datetime.now(timezone.utc))
+    store.close()
+    process = SlackProcess(fake, tmp_path / "coach.db").wait_listening()
+    try:
+        fake.wait_for(lambda: not storage.open_store(str(tmp_path / "coach.db")).unhandled(
+            "slack"), what="the kept presses handled at start")
+        assert load(tmp_path, f"{TEAM}:{ALICE}").answers["objective"] == {
+            "choice": "recruiting"}  # a press on an answered question changes nothing
+    finally:
+        process.stop()
