@@ -412,6 +412,7 @@ class Stats:
     notes: list[str] = field(default_factory=list)
     replies_waited_out: int = 0  # answers sent without their question having arrived
     burst_reasks: int = 0  # answers of bursts asked again (their question not yet seen)
+    single_reasks: int = 0  # answers sent one at a time asked again (a kill lost a mark)
 
 
 class Driver:
@@ -497,9 +498,15 @@ class Driver:
                     left = await self.burst_settled(user, index, seen, asked_before)
                     index += 3 - left
                 else:
-                    seen = self.replies_to(user)
+                    seen, asked_before = self.replies_to(user), self.reasks_to(user)
                     await self.deliver(session, self.update(user, messages[index]))
                     await self.reply_seen(user, seen + self.steps(user, index) - 1)
+                    if self.reasks_to(user) > asked_before:
+                        # asked again: its question's send was not known to have arrived
+                        # (a worker killed between the send and its mark): retyped, as a
+                        # person does when the coach shows the question once more
+                        self.stats.single_reasks += 1
+                        continue
                     index += 1
             self.stats.finished_users.add(user)
 
@@ -902,6 +909,8 @@ def render_report(params: Params, stats: Stats, wave: Wave | None, results: Resu
         f"| workers' CPU per update (interviews) | {cpu / unique * 1000 if unique else 0:.1f} ms |",
         f"| calls retried (worker dead or refusing) | {stats.retries} |",
         f"| redeliveries sent / bursts sent | {stats.redeliveries} / {stats.bursts} |",
+        f"| answers asked again and retyped (in bursts / one at a time) | "
+        f"{stats.burst_reasks} / {stats.single_reasks} |",
         f"| kills (SIGKILL and restart) | {stats.kills} + {stats.leader_kills} of the scheduler's leader |",
         "",
         "## Correctness",
