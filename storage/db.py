@@ -180,6 +180,16 @@ def m013_digest_schedule(db: Database) -> None:
     db["digests"].add_column("local_time", str)
     db["digests"].add_column("language", str)
 
+
+@MIGRATIONS()
+def m014_home_charts(db: Database) -> None:
+    """Remember which uploaded picture shows each user's chart on their home page
+    (storage/home_charts.py), so it is uploaded again only when the figures change."""
+    db["home_charts"].create({"user_id": int, "figures": str, "file_id": str,
+                              "uploaded_at": str}, pk="user_id",
+                             foreign_keys=[("user_id", "users", "id")],
+                             not_null={"figures", "file_id", "uploaded_at"})
+
 # slack_sdk 3's SQLite3InstallationStore schema, so files it filled need no conversion.
 SLACK_TABLES = {
     "slack_installations": """CREATE TABLE slack_installations (

@@ -51,6 +51,8 @@ PERSONAL: tuple[Holding, ...] = (
     Holding("outbox", "chat", PLATFORM_ID, "outbox", "rows", "id", ("reply",),
             omit=("image", "document")),
     Holding("inbox", "chat", PLATFORM_ID, "inbox", "rows", "id", ("payload",)),
+    # which uploaded picture shows their chart on their home page (Slack's App Home)
+    Holding("home_charts", "user_id", ID, "home_chart", "one"),
     Holding("users", "id", ID, "user", "one", json=("pending_value",)),  # last: referred to
 )
 

@@ -17,6 +17,7 @@ from flows.schedule import Period, Schedule
 from flows.verdict import WeekReport
 from storage.checkins import CheckinRecord, Due
 from storage.digests import Digest
+from storage.home_charts import ChartFile
 from storage.inbox import Received
 from storage.outbox import Asked, OutboxItem
 from flows.messages import Reply
@@ -103,6 +104,13 @@ class Store(Protocol):
     def claim_digest(self, digest: Digest, next_due: datetime | None) -> bool: ...
     def shared_week(self, platform: str, team: str,
                     day: date) -> list[tuple[str, WeekReport]]: ...
+
+    # the picture of a user's chart on their home page (Slack's App Home tab)
+    def home_chart(self, user_id: int) -> ChartFile | None:
+        """Return the uploaded picture that shows the user's chart, or None."""
+
+    def save_home_chart(self, user_id: int, chart: ChartFile | None) -> None:
+        """Keep the picture now showing the user's chart (None: forget it)."""
 
     # the outbox: replies to send, written with the message that decided them
     def enqueue(self, platform: str, chat: str, replies: list[Reply], expects: str | None,

@@ -39,6 +39,7 @@ from flows.verdict import WeekReport
 from storage import personal
 from storage.checkins import ANSWERED, DONE, CheckinRecord, Due
 from storage.digests import DIGEST_DAY, DIGEST_TIME, Digest
+from storage.home_charts import ChartFile
 from flows.messages import Reply
 from storage.inbox import Received
 from storage.outbox import SENT, Asked, OutboxItem, reply_columns, reply_of
@@ -220,6 +221,14 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("m013_digest_schedule", """
         ALTER TABLE digests ADD COLUMN weekday smallint, ADD COLUMN local_time time,
             ADD COLUMN language text;
+    """),
+    ("m014_home_charts", """
+        CREATE TABLE home_charts (
+            user_id bigint PRIMARY KEY REFERENCES users (id),
+            figures text NOT NULL,
+            file_id text NOT NULL,
+            uploaded_at timestamptz NOT NULL
+        );
     """),
 ]
 
@@ -775,6 +784,22 @@ class PostgresStore:
                     shared.append((member["platform_user_id"].split(":", 1)[1],
                                    _week_report(row)))
         return shared
+
+    # the picture of a user's chart on their home page
+    def home_chart(self, user_id: int) -> ChartFile | None:
+        row = self._one("SELECT figures, file_id, uploaded_at FROM home_charts "
+                        "WHERE user_id = %s", [user_id])
+        return ChartFile(row["figures"], row["file_id"], row["uploaded_at"]) if row else None
+
+    def save_home_chart(self, user_id: int, chart: ChartFile | None) -> None:
+        if chart is None:
+            self._count("DELETE FROM home_charts WHERE user_id = %s", [user_id])
+            return
+        self._count("INSERT INTO home_charts (user_id, figures, file_id, uploaded_at) "
+                    "VALUES (%s, %s, %s, %s) ON CONFLICT (user_id) DO UPDATE SET "
+                    "figures = excluded.figures, file_id = excluded.file_id, "
+                    "uploaded_at = excluded.uploaded_at",
+                    [user_id, chart.figures, chart.file_id, chart.uploaded_at])
 
     # the outbox
     def enqueue(self, platform: str, chat: str, replies: list[Reply], expects: str | None,

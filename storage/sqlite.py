@@ -11,10 +11,11 @@ from sqlite_utils import Database
 from flows.schedule import Period, Schedule
 from flows.verdict import WeekReport
 from flows.messages import Reply
-from storage import checkins, digests, inbox, outbox, users
+from storage import checkins, digests, home_charts, inbox, outbox, users
 from storage.db import scrub
 from storage.checkins import CheckinRecord, Due
 from storage.digests import Digest
+from storage.home_charts import ChartFile
 from storage.inbox import Received
 from storage.outbox import Asked, OutboxItem
 from storage.users import UserRecord
@@ -171,6 +172,13 @@ class SqliteStore:
     def shared_week(self, platform: str, team: str,
                     day: date) -> list[tuple[str, WeekReport]]:
         return digests.shared_week(self.db, platform, team, day)
+
+    # the picture of a user's chart on their home page
+    def home_chart(self, user_id: int) -> ChartFile | None:
+        return home_charts.load_home_chart(self.db, user_id)
+
+    def save_home_chart(self, user_id: int, chart: ChartFile | None) -> None:
+        home_charts.save_home_chart(self.db, user_id, chart)
 
     # the outbox
     def enqueue(self, platform: str, chat: str, replies: list[Reply], expects: str | None,

@@ -17,6 +17,7 @@ from flows.verdict import WeekReport
 from storage import SqliteStore, open_database
 from storage.checkins import DONE, REPLACE, CheckinRecord, Due
 from storage.digests import Digest
+from storage.home_charts import ChartFile
 
 UTC = timezone.utc
 PARIS = timezone(timedelta(hours=1))
@@ -143,6 +144,7 @@ def slack_member(store, name):
     store.enqueue("slack", f"T1:{name}", [Reply(f"Le graphique de {name}", image=b"PNG")],
                   None, NOW, user_id)
     store.receive("slack", [(f"Ev-{name}", f"T1:{name}", {"text": f"3 h pour {name}"})], NOW)
+    store.save_home_chart(user_id, ChartFile(f"figures-{name}", f"F-{name}", NOW))
     return user_id, f"slack:T1:{name}"
 
 
@@ -253,11 +255,12 @@ def populated(store):
     store.set_digest("T1", "C1", "Europe/Paris", datetime(2026, 11, 30, 10, 0, tzinfo=PARIS),
                      "U42")
     store.record_update("telegram", 7001, "telegram:42")
+    store.save_home_chart(user_id, ChartFile("3f2a", "F0CHART", NOW))
     return user_id
 
 
 INSTANTS = {"created_at", "updated_at", "next_due", "sent_at", "remind_at", "reminded_at",
-            "answered_at", "processed_at"}
+            "answered_at", "processed_at", "uploaded_at"}
 JSON_TEXT = {"pending_value", "days_off", "hours_split", "results_split"}
 
 
@@ -298,6 +301,21 @@ def test_the_export_has_the_same_shapes_and_values_on_both_stores(store):
     assert export["answers"]["objective"]["value"] == {"choice": "leads"}
     assert [c["week"] for c in export["checkins"]] == [PERIODS[1].key, PERIODS[2].key]
     assert export["checkins"][1]["first_day"] == "2026-11-16"
+
+
+def test_the_picture_of_a_users_home_chart_is_kept_replaced_and_forgotten(store):
+    user_id = store.create_user("slack", "T1:U1", "fr").id
+    other = store.create_user("slack", "T1:U2", "fr").id
+    assert store.home_chart(user_id) is None
+    store.save_home_chart(user_id, ChartFile("week-1", "F1", NOW))
+    store.save_home_chart(other, ChartFile("week-1", "F9", NOW))
+    store.save_home_chart(user_id, ChartFile("week-2", "F2", NOW + timedelta(days=7)))
+    kept = store.home_chart(user_id)
+    assert kept == ChartFile("week-2", "F2", NOW + timedelta(days=7))
+    assert kept.uploaded_at.utcoffset() == timedelta(0)  # aware, in UTC
+    store.save_home_chart(user_id, None)
+    assert store.home_chart(user_id) is None
+    assert store.home_chart(other).file_id == "F9"
 
 
 # schedules and check-ins
@@ -732,7 +750,7 @@ def test_two_workers_migrating_an_empty_database_at_once_apply_each_migration_on
 def test_the_schema_has_sqlites_tables_columns_keys_and_indexes(pg_store, pg_url,
                                                                  fresh_db):
     tables = ["users", "answers", "processed_updates", "schedules", "checkins", "digests",
-              "digest_members"]
+              "digest_members", "home_charts"]
     with psycopg.connect(pg_url) as conn:
         for table in tables:
             columns = [r[0] for r in conn.execute(
