@@ -38,7 +38,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_async_handlers import (AsyncConnectionErrorRetryHandler,
                                                          AsyncRateLimitErrorRetryHandler)
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
@@ -63,6 +63,7 @@ from flows.verdict import WeekReport
 # Mondays at 10:00 (COACH_TIMEZONE) about the week just finished, until whoever set the
 # digest chooses another day, time or language in its modal
 from storage.digests import DIGEST_DAY, DIGEST_TIME as DIGEST_AT
+from storage.home_charts import ChartFile
 from storage.port import Store
 from storage.slack_installations import TokenCipher, WrongKey
 
@@ -76,6 +77,8 @@ CHECKBOX_LIMIT = 10  # options in one checkboxes element
 BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "im:history", "im:write",
               "users:read", "files:write")
 DIGEST_INTERVAL = 30.0  # seconds between looks for due digests
+# How long Slack may take to process an uploaded file before blocks may show it
+CHART_PROCESSING = timedelta(minutes=1)
 CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|[^>]*)?>")
 STATE_LIFETIME = 600  # seconds an OAuth state stays valid
 RETRIED_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
@@ -212,6 +215,7 @@ class SlackAdapter:
         self.coach = coach
         self.outbox = outbox  # with it, replies are outbox rows and the sender is woken
         self._locks = KeyedLocks()
+        self._charts = KeyedLocks()  # one upload of a member's Home chart at a time
         self._profiles: dict[str, tuple[str | None, str | None]] = {}
         self._channels: dict[str, str] = {}
         self._installations = None  # the OAuth installation store, once registered
@@ -450,8 +454,60 @@ class SlackAdapter:
         await self.publish_home(client, context)
 
     async def publish_home(self, client: AsyncWebClient, context: AsyncBoltContext) -> None:
-        view = home.overview(self.coach, PLATFORM, user_key(context))
-        await client.views_publish(user_id=context.user_id, view=home_view(view))
+        """Publish the member's Home tab, with the chart of their weeks once they have
+        some; without it when its upload failed or Slack refuses the picture."""
+        key = user_key(context)
+        view = home.overview(self.coach, PLATFORM, key)
+        picture = await self.home_chart(client, key, view) if view.chart else None
+        try:
+            await client.views_publish(user_id=context.user_id, view=home_view(view, picture))
+        except SlackApiError as error:
+            if picture is None or error.response.get("error") != "invalid_blocks":
+                raise
+            logger.warning("%s: the Home tab's chart was refused (%s), shown without it",
+                           key, error.response.get("errors") or "invalid_blocks")
+            self.forget_refused_chart(key)
+            await client.views_publish(user_id=context.user_id, view=home_view(view))
+
+    async def home_chart(self, client: AsyncWebClient, key: str,
+                         view: home.Overview) -> str | None:
+        """Return the id of the Slack file showing the member's chart: the one uploaded
+        for these figures, else a new one (drawn off the event loop, uploaded to no
+        channel, the one it replaces deleted); None when the upload failed."""
+        store, figures = self.coach.store, view.chart.key()
+        async with self._charts.hold(key):
+            user_id = self._user_id(key)
+            kept = store.home_chart(user_id)
+            if kept is not None and kept.figures == figures:
+                return kept.file_id
+            png = await asyncio.to_thread(view.chart.png)
+            try:
+                response = await client.files_upload_v2(
+                    content=png, filename="chart.png", alt_txt=view.chart_alt[:1000],
+                    title=t(view.language, "home.chart_title"))
+                file_id = response["file"]["id"]
+            except (SlackClientError, aiohttp.ClientError, asyncio.TimeoutError, OSError,
+                    KeyError, TypeError) as error:
+                logger.warning("%s: the Home tab's chart was not uploaded (%s)", key,
+                               type(error).__name__)
+                return None
+            store.save_home_chart(user_id, ChartFile(figures, file_id, self.coach.clock()))
+        if kept is not None:
+            try:  # the old picture showed figures that are not theirs any more
+                await client.files_delete(file=kept.file_id)
+            except (SlackClientError, aiohttp.ClientError, asyncio.TimeoutError,
+                    OSError) as error:
+                logger.info("%s: an old chart was not deleted (%s)", key,
+                            type(error).__name__)
+        return file_id
+
+    def forget_refused_chart(self, key: str) -> None:
+        """Forget a picture Slack refused, unless it was just uploaded (Slack may still
+        be processing it): the next visit uploads a new one."""
+        user_id = self._user_id(key)
+        kept = self.coach.store.home_chart(user_id)
+        if kept is not None and self.coach.clock() - kept.uploaded_at > CHART_PROCESSING:
+            self.coach.store.save_home_chart(user_id, None)
 
     async def on_home_action(self, ack, action: dict, body: dict, client: AsyncWebClient,
                              context: AsyncBoltContext) -> None:

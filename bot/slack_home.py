@@ -19,6 +19,7 @@ CHECKIN_VIEW = "checkin"  # the check-in modal's callback id
 DIGEST_VIEW = "digest"  # the team digest modal's callback id
 HOME_ACTION = "home|"  # the Home tab's buttons: home|start, home|checkin, ...
 TEXT_LIMIT = 3000  # characters in a section's text
+ALT_LIMIT = 2000  # characters in an image's alt text
 ACTIVE = ("on", "stopped")
 
 
@@ -45,9 +46,10 @@ def _button(language: str, what: str, primary: bool = False, confirm: dict | Non
     return button
 
 
-def home_view(view: Overview) -> dict:
+def home_view(view: Overview, chart_file: str | None = None) -> dict:
     """Return the Home tab of a member: their plan's priorities, the next check-in, the
-    last weeks' figures, and buttons for what they can do from there."""
+    last weeks' figures with the chart (the uploaded Slack file `chart_file`, if any), and
+    buttons for what they can do from there."""
     language = view.language
     blocks: list[dict] = [{"type": "header", "text": _plain(t(language, "home.title"), 150)}]
     if view.stage == NEW:
@@ -63,6 +65,11 @@ def home_view(view: Overview) -> dict:
         first = [_button(language, "resume", primary=True)]
     else:
         blocks += _plan_blocks(view)
+        if chart_file and view.chart is not None:
+            blocks.append({"type": "image", "block_id": "chart",
+                           "slack_file": {"id": chart_file},
+                           "alt_text": view.chart_alt[:ALT_LIMIT],
+                           "title": _plain(t(language, "home.chart_title"), 2000)})
         first = [_button(language, "checkin", primary=view.checkin_open),
                  _button(language, "settings")]
     confirm = {"title": _plain(t(language, "home.delete_confirm.title"), 100),
@@ -85,8 +92,7 @@ def _plan_blocks(view: Overview) -> list[dict]:
     blocks.append(_section(f"*{t(language, 'home.next')}*\n{_escape(view.schedule_text)}"))
     if view.checkin_open:
         blocks.append(_section(t(language, "home.checkin_waiting")))
-    weeks = "\n".join(f"• {_escape(line)}" for line in view.weeks) or t(language,
-                                                                         "home.no_weeks")
+    weeks = "\n".join(_escape(line) for line in view.weeks) or t(language, "home.no_weeks")
     blocks.append(_section(f"*{t(language, 'home.weeks')}*\n{weeks}"))
     return blocks
 

@@ -12,6 +12,7 @@ global state, safe to run in a worker thread. matplotlib is imported on first us
 
 from __future__ import annotations
 
+import hashlib
 import io
 import textwrap
 from dataclasses import dataclass
@@ -44,6 +45,27 @@ class ChartTexts:
     planned: str      # "Prévu : 4 h", the key of the planned-hours line
     target: str       # "Objectif : 2 par semaine", the key of the target line (may be "")
     caption: str      # one line that says the verdict: "Ça paie : 3 clients pour 4 h"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Everything a chart shows: the same one always draws the same picture."""
+
+    weeks: tuple[ChartWeek, ...]
+    texts: ChartTexts
+    planned_hours: float | None
+    target_pace: float | None
+    decimal_comma: bool = True
+
+    def png(self) -> bytes:
+        """Draw the chart (slow: hundreds of milliseconds; off the event loop)."""
+        return chart_png(list(self.weeks), self.texts, self.planned_hours, self.target_pace,
+                         decimal_comma=self.decimal_comma)
+
+    def key(self) -> str:
+        """Return a short fingerprint of what the chart shows, to tell whether a picture
+        drawn before still shows the same figures."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()[:32]
 
 
 def number(value: float, decimal_comma: bool = True) -> str:

@@ -23,7 +23,7 @@ from flows import vocabulary as words
 from flows.advice import currency_of, hourly_cost, objective_of
 from flows.answers import is_dont_know
 from flows.business import kind_of
-from flows.chart import ChartTexts, ChartWeek, chart_png
+from flows.chart import Chart, ChartTexts, ChartWeek
 from flows.i18n import catalogue, in_currency, money, number, t
 from flows.messages import Option, Reply
 from flows.parsing import (MAX_BUDGET, MAX_HOURS, MAX_RESULTS, InvalidAnswer, Noted, Unsure,
@@ -618,6 +618,11 @@ class CheckinDesk:
     def chart(self, language: str, verdict: Verdict, answers: dict,
               history: list[WeekReport]) -> bytes:
         """Return the chart of the weeks: hours and results, the plan's hours and pace."""
+        return self.chart_of(language, verdict, answers, history).png()
+
+    def chart_of(self, language: str, verdict: Verdict, answers: dict,
+                 history: list[WeekReport]) -> Chart:
+        """Return what the chart of the weeks shows, to draw it later (it is slow)."""
         weeks = [ChartWeek(short_label(language, *span) if span else week.week, week.hours,
                            week.results)
                  for week, span in ((w, _week_days(w)) for w in history)]
@@ -629,8 +634,8 @@ class CheckinDesk:
             if planned else "",
             target=t(language, "chart.target", pace=_fmt(language, pace)) if pace else "",
             caption=self.caption(language, verdict, answers))
-        return chart_png(weeks, texts, float(planned) if planned else None, pace,
-                         decimal_comma=language == "fr")
+        return Chart(tuple(weeks), texts, float(planned) if planned else None, pace,
+                     decimal_comma=language == "fr")
 
     def report(self, language: str, user_id: int, answers: dict) -> list[Reply]:
         """Return the history of check-ins with the chart; each week's cost is the one its

@@ -15,7 +15,8 @@ from datetime import date
 
 from flows import advice, plan, render
 from flows.advice import currency_of
-from flows.checkin import CheckinDesk, day_name, result_name
+from flows.chart import Chart
+from flows.checkin import REPORT_WEEKS, CheckinDesk, day_name, result_name
 from flows.i18n import in_currency, t
 from flows.messages import Reply
 from flows.parsing import Noted, Unsure
@@ -23,6 +24,7 @@ from storage.checkins import DONE
 from flows.interview import PLAN_CONFIRMED
 from flows.parsing import InvalidAnswer
 from flows.schedule import Schedule, next_due
+from flows.verdict import judge
 
 NEW, INTERVIEW, REVIEW, PLAN = "new", "interview", "review", "plan"
 HOME_WEEKS = 4  # weeks of figures on the home page
@@ -43,6 +45,8 @@ class Overview:
     schedule_text: str = ""  # when the next check-in comes, or that it is paused
     checkin_open: bool = False  # a check-in waits for an answer
     weeks: tuple[str, ...] = field(default_factory=tuple)  # the last weeks' figures
+    chart: Chart | None = None  # the chart of the weeks, as the check-in's verdict has it
+    chart_alt: str = ""  # what the chart shows, in words, for who cannot see it
 
 
 def overview(coach, platform: str, user_id: str) -> Overview:
@@ -63,11 +67,19 @@ def overview(coach, platform: str, user_id: str) -> Overview:
     priorities = tuple(plan.priority_text(language, item, currency)
                        for item in advice.split(answers)[0])
     schedule, _ = desk.schedule_of(user.id)
-    weeks = tuple(desk.week_line(language, answers, week)
-                  for week in coach.store.history(user.id, HOME_WEEKS))
+    history = coach.store.history(user.id)  # the weeks the verdict judges
+    weeks = tuple(desk.week_line(language, answers, week) for week in history[-HOME_WEEKS:])
+    chart, alt = None, ""
+    if history:
+        charted = history[-REPORT_WEEKS:]
+        chart = desk.chart_of(language, judge(answers, history), answers, charted)
+        alt = t(language, "home.chart_alt", n=len(charted), caption=chart.texts.caption,
+                weeks="; ".join(desk.week_line(language, answers, w).removeprefix("• ")
+                                for w in charted))
     return Overview(language, PLAN, priorities=priorities, schedule=schedule,
                     schedule_text=desk.schedule_sentence(language, schedule),
-                    checkin_open=desk.open_record(user.id) is not None, weeks=weeks)
+                    checkin_open=desk.open_record(user.id) is not None, weeks=weeks,
+                    chart=chart, chart_alt=alt)
 
 
 def settings_values(language: str, schedule: Schedule) -> dict[str, str]:

@@ -54,6 +54,7 @@ class FakeSlack(FakeServer):
         self.files: dict[str, dict] = {}
         self.throttle: dict[str, int] = {}  # method -> how many calls get a 429
         self.fail: dict[str, int] = {}  # method -> how many calls get an internal_error
+        # ("upload": how many POSTs of a file's bytes get a 500)
         self.socket_inbox: asyncio.Queue | None = None  # envelopes to push over Socket Mode
         self.socket_acks: list[dict] = []
         self.home: dict[str, dict] = {}  # user id -> the Home tab last published
@@ -142,6 +143,11 @@ class FakeSlack(FakeServer):
         view = params["view"]
         view = json.loads(view) if isinstance(view, str) else view
         with self._lock:
+            refused = self._unknown_images(view, team)
+            if refused:  # as Slack answers a slack_file it cannot show
+                return {"ok": False, "error": "invalid_blocks", "errors": [
+                    f"invalid slack file [json-pointer:/view/blocks/{n}/slack_file]"
+                    for n in refused]}
             self.home[params["user_id"]] = view
         return {"view": {"id": f"V{next(self._ts)}", **view}}
 
@@ -157,10 +163,33 @@ class FakeSlack(FakeServer):
             self.ephemeral.append({**params, "team": team})
         return {"message_ts": f"{time.time():.6f}"}
 
+    def _unknown_images(self, view: dict, team: str) -> list[int]:
+        """Return the blocks whose image is a Slack file this team does not hold,
+        uploaded and completed (never a deleted one)."""
+        refused = []
+        for n, block in enumerate(view.get("blocks", [])):
+            file_id = (block.get("slack_file") or {}).get("id")
+            if block.get("type") != "image" or "slack_file" not in block:
+                continue
+            held = self.files.get(file_id) or {}
+            if not (held.get("team") == team and held.get("completed") and "content" in held
+                    and not held.get("deleted")):
+                refused.append(n)
+        return refused
+
+    def _files_delete(self, params, team):
+        with self._lock:
+            held = self.files.get(params.get("file", ""))
+            if held is None or held["team"] != team:
+                return {"ok": False, "error": "file_not_found"}
+            held["deleted"] = True
+        return {}
+
     def _files_getUploadURLExternal(self, params, team):
         file_id = f"F{next(self._ts)}"
         with self._lock:
-            self.files[file_id] = {"filename": params["filename"], "team": team}
+            self.files[file_id] = {"filename": params["filename"], "team": team,
+                                   "alt_txt": params.get("alt_txt")}
         return {"upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
 
     def _files_completeUploadExternal(self, params, team):
@@ -168,7 +197,8 @@ class FakeSlack(FakeServer):
         files = json.loads(files) if isinstance(files, str) else files
         with self._lock:
             for entry in files:
-                self.files[entry["id"]]["channel"] = params.get("channel_id")
+                self.files[entry["id"]].update(channel=params.get("channel_id"),
+                                               title=entry.get("title"), completed=True)
         return {"files": [{"id": f["id"], "title": f.get("title")} for f in files]}
 
     def _oauth(self, request: web.Request, params: dict) -> dict:
@@ -189,6 +219,10 @@ class FakeSlack(FakeServer):
 
     async def _upload(self, request: web.Request) -> web.Response:
         body = await request.read()
+        with self._lock:
+            if self.fail.get("upload", 0) > 0:  # the upload URL's server fails
+                self.fail["upload"] -= 1
+                return web.Response(status=500, text="upload failed")
         form = await request.post() if request.content_type.startswith("multipart") else None
         content = form["file"].file.read() if form and "file" in form else body
         with self._lock:

@@ -14,14 +14,15 @@ from slack_sdk.models.views import View
 import storage
 from bot.config import load_settings
 from bot.slack_home import home_view, settings_modal, submitted_settings
+from flows.chart import Chart, ChartTexts, ChartWeek
 from flows.coach import Coach
 from flows.home import INTERVIEW, NEW, PLAN, REVIEW, Overview
 from flows.messages import Inbound
 from flows.schedule import Schedule
 from tests.bot.fake_slack import FakeSlack, SlackUser
 from tests.bot.fake_server import free_port
-from tests.bot.test_nudges import (MONDAY_NINE_PARIS, SIGNING_SECRET, SUNDAY, confirmed_user,
-                                   eventually, slack_serving)
+from tests.bot.test_nudges import (MONDAY_NINE_PARIS, PNG, SIGNING_SECRET, SUNDAY,
+                                   confirmed_user, eventually, slack_serving)
 from tests.clock import Clock
 
 TEAM, ALICE = "T0ACME", "U0ALICE"
@@ -44,6 +45,18 @@ def valid(view: dict) -> dict:
 def test_every_home_tab_passes_block_kit_validation(overview):
     view = valid(home_view(overview))
     assert view["type"] == "home"
+
+
+def test_the_home_tab_shows_the_chart_file_with_its_figures_in_words():
+    chart = Chart((ChartWeek("16–22 nov.", 3, 1),), ChartTexts("h", "r", "", "", "c"), 3, 1)
+    overview = Overview("fr", PLAN, schedule=Schedule(), schedule_text="Lundi à 09:00",
+                        weeks=("• du 16 au 22 novembre : 3 h, 1 devis",), chart=chart,
+                        chart_alt="Graphique " + "des semaines " * 400)
+    [image] = [b for b in valid(home_view(overview, "F0CHART"))["blocks"]
+               if b["type"] == "image"]
+    assert image["slack_file"] == {"id": "F0CHART"}
+    assert image["alt_text"].startswith("Graphique des semaines")
+    assert not [b for b in home_view(overview)["blocks"] if b["type"] == "image"]
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -302,3 +315,94 @@ async def test_an_uninstalled_app_pauses_every_members_nudges_until_they_write(f
         await eventually(lambda: coach.store.load_schedule(ids[KEY])[1] is not None,
                          what="alice's nudges back")
         assert coach.store.load_schedule(ids[f"{TEAM}:U0BOB"])[1] is None
+
+
+def home_uploads(fake) -> list[tuple[str, dict]]:
+    """The pictures uploaded to no channel (the Home tab's), in order."""
+    return [(file_id, f) for file_id, f in fake.files.items()
+            if f.get("completed") and f.get("channel") is None]
+
+
+def image_of(view: dict) -> dict | None:
+    return next((b for b in view["blocks"] if b["type"] == "image"), None)
+
+
+async def reopened(fake, alice, what: str) -> dict:
+    fake.home.clear()
+    await asyncio.to_thread(alice.open_home)
+    return valid(await eventually(lambda: fake.home.get(ALICE), what=what))
+
+
+async def test_the_home_tab_shows_the_chart_uploaded_once_per_change_of_figures(
+        fake, coach, clock, tmp_path, monkeypatch):
+    import threading
+    drawn_on = []
+    draw = Chart.png
+    monkeypatch.setattr(Chart, "png", lambda chart: drawn_on.append(
+        threading.current_thread()) or draw(chart))
+    port, settings = serving(fake, tmp_path)
+    confirmed_user(coach, "slack", KEY)
+    clock.now = MONDAY_NINE_PARIS
+    for answer in ("point", "3", "passer", "1", "0"):
+        coach.handle(Inbound("slack", KEY, text=answer))
+    alice = SlackUser(fake, f"http://127.0.0.1:{port}/slack/events", TEAM, ALICE)
+    drawn_on.clear()
+    async with slack_serving(settings, coach):
+        home = await reopened(fake, alice, "the Home tab")
+        [(first, upload)] = home_uploads(fake)
+        assert upload["content"].startswith(PNG)  # the chart itself, in no channel
+        image = image_of(home)
+        assert image["slack_file"] == {"id": first}
+        assert "dernière semaine" in image["alt_text"]  # its figures, in words
+        assert "du 16 au 22 novembre : 3 h, 1 " in image["alt_text"]
+
+        again = await reopened(fake, alice, "the Home tab reopened")
+        assert image_of(again)["slack_file"] == {"id": first}
+        assert len(home_uploads(fake)) == 1  # the same figures: not uploaded again
+
+        await asyncio.to_thread(alice.press_in_view, again, "Faire le point")
+        [modal] = await eventually(lambda: fake.modals, what="the check-in modal")
+        fake.home.clear()
+        await asyncio.to_thread(alice.submit_view, modal, {
+            "hours": {"value": "5"}, "split": {"value": "LinkedIn 4, TikTok 1"},
+            "results": {"value": "2"}})
+        refreshed = await eventually(lambda: fake.home.get(ALICE), what="the refreshed tab")
+        [_, (second, upload)] = home_uploads(fake)
+        assert image_of(refreshed)["slack_file"] == {"id": second}
+        assert "du 16 au 22 novembre : 5 h, 2 " in image_of(refreshed)["alt_text"]
+        assert fake.files[first]["deleted"]  # the old figures' picture is gone
+        user_id = coach.store.load_user("slack", KEY).id
+        assert coach.store.home_chart(user_id).file_id == second
+    # two pictures for the Home tab, drawn in worker threads; the one on the event loop's
+    # thread is the verdict's, in the DM (flows/home.py checkin_verdict)
+    assert [t is threading.main_thread() for t in drawn_on].count(False) == 2
+
+
+async def test_the_home_tab_is_published_without_the_chart_when_it_cannot_be_shown(
+        fake, coach, clock, tmp_path):
+    from datetime import timedelta
+    port, settings = serving(fake, tmp_path)
+    confirmed_user(coach, "slack", KEY)
+    clock.now = MONDAY_NINE_PARIS
+    for answer in ("point", "3", "passer", "1", "0"):
+        coach.handle(Inbound("slack", KEY, text=answer))
+    user_id = coach.store.load_user("slack", KEY).id
+    alice = SlackUser(fake, f"http://127.0.0.1:{port}/slack/events", TEAM, ALICE)
+    fake.fail["upload"] = 1
+    async with slack_serving(settings, coach):
+        home = await reopened(fake, alice, "the Home tab, its upload failed")
+        assert image_of(home) is None and "du 16 au 22 novembre" in texts_of(home)
+        assert coach.store.home_chart(user_id) is None
+
+        home = await reopened(fake, alice, "the Home tab, uploaded this time")
+        [(file_id, _)] = home_uploads(fake)
+        assert image_of(home)["slack_file"] == {"id": file_id}
+
+        fake.files[file_id]["deleted"] = True  # removed in Slack: the picture is refused
+        clock.now += timedelta(hours=1)
+        home = await reopened(fake, alice, "the Home tab, its picture refused")
+        assert image_of(home) is None and "du 16 au 22 novembre" in texts_of(home)
+        assert coach.store.home_chart(user_id) is None  # forgotten, so uploaded anew:
+        home = await reopened(fake, alice, "the Home tab, with a new picture")
+        [_, (new, _)] = home_uploads(fake)
+        assert image_of(home)["slack_file"] == {"id": new}

@@ -366,7 +366,8 @@ def test_without_a_value_of_a_result_the_verdict_says_it_cannot_tell_and_how_to_
 def test_the_chart_has_dates_the_plans_lines_and_the_verdict_in_a_few_words(coach,
                                                                             monkeypatch):
     drawn = []
-    monkeypatch.setattr(checkin, "chart_png", lambda *args, **kwargs: drawn.append(
+    from flows import chart
+    monkeypatch.setattr(chart, "chart_png", lambda *args, **kwargs: drawn.append(
         (args, kwargs)) or PNG)
     coach.handle(text("point"))
     say(coach, "3", "passer", "2", "0")
