@@ -91,11 +91,12 @@ def settings_values(language: str, schedule: Schedule) -> dict[str, str]:
             "pause": schedule.paused_until.isoformat() if schedule.paused_until else ""}
 
 
-def save_settings(coach, platform: str, user_id: str,
-                  values: dict[str, str]) -> dict[str, str]:
+def save_settings(coach, platform: str, user_id: str, values: dict[str, str],
+                  save: bool = True) -> dict[str, str]:
     """Apply a settings form's values ("day": "mardi", "time": "08:30", "days_off":
     "samedi, dimanche" or "", "timezone", "active": "on" or "stopped", "pause": an ISO
-    date or ""); return {} once saved, else {field: error} and nothing saved."""
+    date or ""); return {} once saved, else {field: error} and nothing saved. With
+    `save` false, only check them."""
     with coach.store.transaction(f"{platform}:{user_id}"):
         user = coach.store.load_user(platform, user_id)
         if user is None or user.state != PLAN_CONFIRMED:
@@ -110,7 +111,7 @@ def save_settings(coach, platform: str, user_id: str,
                 schedule = _apply(desk, schedule, name, value, language)
             except InvalidAnswer as problem:
                 errors[name] = t(language, problem.key, **problem.params)
-        if not errors:
+        if not errors and save:
             desk.store.save_schedule(user.id, schedule, next_due(schedule, coach.clock()))
         return errors
 
@@ -172,10 +173,12 @@ def _record(desk: CheckinDesk, user_id: int):
     return desk.store.load_checkin(user_id, desk.period(user_id).key)
 
 
-def save_checkin(coach, platform: str, user_id: str, values: dict[str, str]) -> dict[str, str]:
+def save_checkin(coach, platform: str, user_id: str, values: dict[str, str],
+                 save: bool = True) -> dict[str, str]:
     """Store a check-in form ("hours", "split", "results", "revenue", the last two of
     them optional): {} once saved (the check-in is then answered), else {field: error}
-    and nothing saved. The verdict comes from `checkin_verdict`, after the commit."""
+    and nothing saved (with `save` false, only check it). The verdict comes from
+    `checkin_verdict`, after the commit."""
     with coach.store.transaction(f"{platform}:{user_id}"):
         user = coach.store.load_user(platform, user_id)
         if user is None or user.state != PLAN_CONFIRMED:
@@ -201,7 +204,7 @@ def save_checkin(coach, platform: str, user_id: str, values: dict[str, str]) -> 
             except InvalidAnswer as problem:
                 errors[step] = t(language, problem.key, **{
                     "result": result_name(language, answers), **problem.params})
-        if errors:
+        if errors or not save:
             return errors
         record = _record(desk, user.id)
         if record is None:

@@ -90,3 +90,21 @@ def test_a_checkin_form_saves_every_figure_at_once_or_nothing(coach, store):
     assert home.save_checkin(coach, "slack", "42", {"hours": "4", "results": "0"}) == {}
     [week] = store.history(user_id)
     assert (week.hours, week.hours_split or None, week.results) == (4.0, None, 0.0)
+
+
+def test_forms_checked_only_save_nothing_and_give_the_same_errors(coach, store):
+    confirmed(coach)
+    user_id = coach.store.load_user("slack", "42").id
+    before = coach.store.load_schedule(user_id)
+    wrong = {**FORM, "timezone": "Atlantide"}
+    assert home.save_settings(coach, "slack", "42", wrong, save=False) == \
+        home.save_settings(coach, "slack", "42", wrong)
+    assert home.save_settings(coach, "slack", "42", {**FORM, "day": "mardi"},
+                              save=False) == {}
+    assert coach.store.load_schedule(user_id) == before  # checked, not saved
+    assert list(home.save_checkin(coach, "slack", "42", {"hours": "beaucoup",
+                                                          "results": "1"}, save=False)) == [
+        "hours"]
+    assert home.save_checkin(coach, "slack", "42", {"hours": "3", "results": "1"},
+                             save=False) == {}
+    assert store.history(user_id) == []
