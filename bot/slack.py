@@ -58,6 +58,7 @@ from flows.checkin import day_name, period_name
 from flows.coach import Coach
 from flows.i18n import number, t
 from flows.messages import Choice, Inbound, Reply
+from flows.render import PLAN_PROMPT
 from flows.schedule import Schedule, checkin_days, local_day, next_due
 from flows.verdict import WeekReport
 # Mondays at 10:00 (COACH_TIMEZONE) about the week just finished, until whoever set the
@@ -283,10 +284,12 @@ class SlackAdapter:
         return text
 
     async def keep_message(self, body: dict, context: AsyncBoltContext, next) -> None:
-        """Store a direct message's event, a `/coach` command for the coach, or a press
-        of a question's button, in the inbox before bolt acknowledges it (events are
-        acked before their listener runs, commands and presses by the listener's first
-        step): a worker killed after the ack handles it at its next start (`replay`)."""
+        """Store a direct message's event, a `/coach` command for the coach, a press
+        of a question's button or of a Home tab button that runs a command, in the inbox
+        before bolt acknowledges it (events are acked before their listener runs,
+        commands and presses by the listener's first step): a worker killed after the
+        ack handles it at its next start (`replay`). Modal submissions are kept by
+        their listeners, once checked (`keep_submission`)."""
         event = body.get("event") or {}
         if (self.queued() and body.get("type") == "event_callback" and body.get("event_id")
                 and dm_text(event)):
@@ -300,6 +303,11 @@ class SlackAdapter:
             self.coach.store.receive(PLATFORM, [(delivery, user_key(context), {
                 "prompt": choice.prompt, "values": list(choice.values)})],
                 self.coach.clock())
+        command = self.home_command(body) if self.queued() else None
+        delivery = action_key(context, body) if command else None
+        if command and delivery:  # a Home tab button that runs a command in the DM
+            self.coach.store.receive(PLATFORM, [(delivery, user_key(context), {
+                "command": command})], self.coach.clock())
         raw = (body.get("text") or "").strip()
         if (self.queued() and body.get("command") == "/coach"
                 and words.normalize(raw).split(" ")[0] not in words.DIGEST):
@@ -310,11 +318,14 @@ class SlackAdapter:
         await next()
 
     def replay(self) -> int:
-        """Handle the direct messages, commands and presses stored and not handled (a
-        worker died after Slack's ack), in the order they came; their replies go to the
-        outbox."""
+        """Handle the direct messages, commands, presses and modal submissions stored and
+        not handled (a worker died after Slack's ack), in the order they came; their
+        replies go to the outbox."""
         kept = self.coach.store.unhandled(PLATFORM)
         for row in kept:
+            if "view" in row.payload:  # a modal submitted: saved, what follows queued
+                self.apply_submission(row.chat, row.payload, row.delivery)
+                continue
             if row.payload.get("channel"):
                 self._channels.setdefault(row.chat, row.payload["channel"])
             if "prompt" in row.payload:  # a button pressed
@@ -364,6 +375,16 @@ class SlackAdapter:
         if not action_id.startswith("choice|") or not value:
             return None
         return Choice(prompt, (value,)), [(action.get("text") or {}).get("text") or value]
+
+    @staticmethod
+    def home_command(body: dict) -> str | None:
+        """Return the command a Home tab button runs in the DM ("start", "checkin",
+        "export", "delete"), else None (Settings opens a modal: nothing to keep)."""
+        action = (body.get("actions") or [{}])[0]
+        if body.get("type") != "block_actions" or not str(
+                action.get("action_id") or "").startswith(HOME_ACTION):
+            return None
+        return HOME_COMMANDS.get(str(action.get("value") or ""))
 
     async def on_choice(self, ack, body: dict, action: dict, client: AsyncWebClient,
                         context: AsyncBoltContext) -> None:
@@ -523,19 +544,21 @@ class SlackAdapter:
                 self.coach.language_of(PLATFORM, key), schedule,
                 self.coach.checkins.default_timezone, zone))
             return
+        command = HOME_COMMANDS.get(what)
+        delivery = action_key(context, body) if command else None  # kept: keep_message
         if what == "checkin":
             form = home.checkin_form(self.coach, PLATFORM, key)
             if form is not None:
                 await client.views_open(trigger_id=body["trigger_id"],
                                         view=checkin_modal(form))
+                self.handled(delivery)  # the modal is open: nothing left for a restart
                 return
-        command = HOME_COMMANDS.get(what)
         if command is None:
             return  # a button of an older Home tab: nothing to do
         async with self._locks.hold(key):
             channel = await self.dm_channel(client, context.user_id, key)
-            replies = await self.handle(client, context, text=command,
-                                        delivery=action_key(context, body))
+            replies = await self.handle(client, context, text=command, delivery=delivery)
+            self.handled(delivery)
             if not replies:  # a retried press, handled before
                 if self.queued():
                     self.outbox.kick()
@@ -547,35 +570,90 @@ class SlackAdapter:
         user = self.coach.store.load_user(PLATFORM, key)
         return user.id if user else 0
 
-    async def on_settings_submitted(self, ack, view: dict, client: AsyncWebClient,
+    async def on_settings_submitted(self, ack, body: dict, view: dict,
+                                    client: AsyncWebClient,
                                     context: AsyncBoltContext) -> None:
         """Save the settings modal, or show each wrong field's error in the modal."""
         key = user_key(context)
         language = self.coach.language_of(PLATFORM, key)
         values = submitted_settings(language, view.get("state", {}).get("values", {}))
-        errors = home.save_settings(self.coach, PLATFORM, key, values)
+        errors = home.save_settings(self.coach, PLATFORM, key, values, save=False)
         if errors:
             await ack(response_action="errors", errors=errors)
             return
+        payload = {"view": SETTINGS_VIEW, "values": values}
+        delivery = self.keep_submission(context, body, payload)
         await ack()
+        async with self._locks.hold(key):
+            self.apply_submission(key, payload, delivery)
         await self.publish_home(client, context)
 
-    async def on_checkin_submitted(self, ack, view: dict, client: AsyncWebClient,
+    async def on_checkin_submitted(self, ack, body: dict, view: dict,
+                                   client: AsyncWebClient,
                                    context: AsyncBoltContext) -> None:
         """Store the check-in modal, or show each wrong figure's error in the modal; once
         stored, the verdict and its chart come in the DM, as after a check-in typed there."""
         key = user_key(context)
         values = submitted_checkin(view.get("state", {}).get("values", {}))
         async with self._locks.hold(key):
-            errors = home.save_checkin(self.coach, PLATFORM, key, values)
+            errors = home.save_checkin(self.coach, PLATFORM, key, values, save=False)
             if errors:
                 await ack(response_action="errors", errors=errors)
                 return
+            payload = {"view": CHECKIN_VIEW, "values": values}
+            delivery = self.keep_submission(context, body, payload)
             await ack()
+            replies = self.apply_submission(key, payload, delivery)
             channel = await self.dm_channel(client, context.user_id, key)
-            await self.send(client, channel, key,
-                            home.checkin_verdict(self.coach, PLATFORM, key))
+            await self.reply(client, channel, key, replies)
         await self.publish_home(client, context)
+
+    def keep_submission(self, context: AsyncBoltContext, body: dict,
+                        payload: dict) -> str | None:
+        """Store a checked modal submission in the inbox before its ack (a worker killed
+        after the ack applies it at its next start, `replay`); return its delivery key."""
+        delivery = view_key(context, body) if self.queued() else None
+        if delivery:
+            self.coach.store.receive(PLATFORM, [(delivery, user_key(context), payload)],
+                                     self.coach.clock())
+        return delivery
+
+    def apply_submission(self, key: str, payload: dict, delivery: str | None) -> list[Reply]:
+        """Save a submitted modal (settings, check-in, team digest) and return what
+        follows it (the check-in's verdict and chart, the digest's confirmation). With
+        the outbox, those replies are written to it with the kept `delivery` marked
+        handled, in one transaction, for the sender to send."""
+        store, now, kind = self.coach.store, self.coach.clock(), payload.get("view")
+        values, replies, expects = payload.get("values") or {}, [], None
+        if kind == SETTINGS_VIEW:
+            errors = home.save_settings(self.coach, PLATFORM, key, values)
+        elif kind == CHECKIN_VIEW:
+            errors = home.save_checkin(self.coach, PLATFORM, key, values)
+            if not errors:
+                replies = home.checkin_verdict(self.coach, PLATFORM, key)
+                expects = PLAN_PROMPT  # the verdict leaves the member at their plan
+        elif kind == DIGEST_VIEW:
+            errors, replies = self.save_digest(key, payload)
+        else:
+            errors = {"view": "unknown"}
+        if errors:  # changed since it was checked (or an unknown kind): nothing saved
+            logger.warning("%s: a %s form could not be saved any more (%s)", key, kind,
+                           ", ".join(sorted(errors)))
+        if not self.queued():
+            return replies
+        user = store.load_user(PLATFORM, key)
+        with store.transaction(f"{PLATFORM}:{key}"):
+            if replies:
+                store.enqueue(PLATFORM, key, replies, expects, now,
+                              user.id if user else None, delivery)
+            if delivery:
+                store.mark_handled(PLATFORM, delivery, now)
+        return replies
+
+    def handled(self, delivery: str | None) -> None:
+        """Record a kept delivery as handled (with the outbox only: it is kept then)."""
+        if self.queued() and delivery:
+            self.coach.store.mark_handled(PLATFORM, delivery, self.coach.clock())
 
     async def on_error(self, error: Exception, context: AsyncBoltContext,
                        client: AsyncWebClient) -> None:
@@ -677,34 +755,50 @@ class SlackAdapter:
             digest.language or self.coach.default_language))
         return None
 
-    async def on_digest_submitted(self, ack, view: dict, client: AsyncWebClient,
+    async def on_digest_submitted(self, ack, body: dict, view: dict,
+                                  client: AsyncWebClient,
                                   context: AsyncBoltContext) -> None:
         """Save the digest's day, time and language; confirm in the setter's DM."""
-        key, store = user_key(context), self.coach.store
-        language = self.coach.language_of(PLATFORM, key)
+        key = user_key(context)
         chosen = submitted_digest(view.get("state", {}).get("values", {}))
-        digest = store.load_digest(context.team_id)
-        if digest is None or (digest.set_by and digest.set_by != context.user_id):
-            await ack(response_action="errors", errors={"day": t(
-                language, "digest.not_yours", who=f"<@{digest.set_by}>") if digest
-                else t(language, "digest.pick_channel")})
+        payload = {"view": DIGEST_VIEW, "chosen": list(chosen) if chosen else None}
+        errors, _ = self.save_digest(key, payload, save=False)
+        if errors:
+            await ack(response_action="errors", errors=errors)
             return
-        if chosen is None:
-            await ack(response_action="errors", errors={"time": t(language,
-                                                                  "settings.bad_time")})
-            return
-        weekday, at, digest_language = chosen
+        delivery = self.keep_submission(context, body, payload)
+        await ack()
+        async with self._locks.hold(key):
+            _, replies = self.save_digest(key, payload)
+            channel = await self.dm_channel(client, context.user_id, key)
+            for reply in replies:  # as typed, with its link to the channel
+                await client.chat_postMessage(channel=channel, text=reply.text)
+            self.handled(delivery)
+
+    def save_digest(self, key: str, payload: dict,
+                    save: bool = True) -> tuple[dict[str, str], list[Reply]]:
+        """Set the team digest's day, time and language (`payload["chosen"]`: weekday,
+        "HH:MM", language) if `key` ("T1:U1") may; return the errors for the modal's
+        fields, and the confirmation for the setter's DM."""
+        team, _, member = key.partition(":")
+        store, language = self.coach.store, self.coach.language_of(PLATFORM, key)
+        digest = store.load_digest(team)
+        if digest is None or (digest.set_by and digest.set_by != member):
+            return {"day": t(language, "digest.not_yours", who=f"<@{digest.set_by}>")
+                    if digest else t(language, "digest.pick_channel")}, []
+        if not payload.get("chosen"):
+            return {"time": t(language, "settings.bad_time")}, []
+        weekday, at, digest_language = payload["chosen"]
+        if not save:
+            return {}, []
         moment = clock_time.fromisoformat(at)
         due = next_due(Schedule(weekday=weekday, at=moment, timezone=digest.timezone),
                        self.coach.clock())
-        store.schedule_digest(context.team_id, weekday, moment, digest_language, due)
-        await ack()
-        channel = await self.dm_channel(client, context.user_id, key)
-        await client.chat_postMessage(channel=channel, text=t(
-            language, "digest.set", channel=f"<#{digest.channel}>",
-            day=day_name(language, weekday), time=at) + " " + t(
+        store.schedule_digest(team, weekday, moment, digest_language, due)
+        return {}, [Reply(t(language, "digest.set", channel=f"<#{digest.channel}>",
+                            day=day_name(language, weekday), time=at) + " " + t(
             language, "digest.in_language", name=t(language,
-                                                   f"language.name.{digest_language}")))
+                                                   f"language.name.{digest_language}")))]
 
     async def post_due_digests(self, app: AsyncApp) -> int:
         """Post every due team digest about the week just finished; return how many."""
@@ -818,6 +912,18 @@ def action_key(context: AsyncBoltContext, body: dict) -> str | None:
                                moment, action.get("action_id"), action.get("value"),
                                container.get("message_ts"),
                                json.dumps(body.get("state"), sort_keys=True))
+
+
+def view_key(context: AsyncBoltContext, body: dict) -> str | None:
+    """Return the key that makes a modal submission handled once: the workspace, the
+    member, its trigger_id (one per submission), the modal and what it holds."""
+    trigger = body.get("trigger_id")
+    if not trigger:
+        return None
+    view = body.get("view") or {}
+    return "view:" + _digest(context.team_id or context.enterprise_id, context.user_id,
+                             trigger, view.get("id"), view.get("callback_id"),
+                             json.dumps(view.get("state"), sort_keys=True))
 
 
 def acknowledge_the_rest(app: AsyncApp) -> None:

@@ -506,3 +506,86 @@ def test_a_press_acknowledged_but_not_handled_before_a_kill_is_handled_at_start(
             "choice": "recruiting"}  # a press on an answered question changes nothing
     finally:
         process.stop()
+
+
+def test_home_buttons_and_modals_acknowledged_but_not_handled_before_a_kill_are_handled_at_start(
+        fake, tmp_path):
+    from flows.coach import Coach
+    from tests.bot.test_nudges import confirmed_user
+    key = f"{TEAM}:{ALICE}"
+    coach = Coach(storage.open_store(str(tmp_path / "coach.db")), "fr", "Europe/Paris")
+    confirmed_user(coach, "slack", key)
+    user_id = coach.store.load_user("slack", key).id
+    coach.store.close()
+    process = SlackProcess(fake, tmp_path / "coach.db").wait_listening()
+    alice = SlackUser(fake, process.url, TEAM, ALICE)
+    try:
+        alice.open_home()
+        home = fake.wait_for(lambda: fake.home.get(ALICE), what="the Home tab")
+        alice.press_in_view(home, "Exporter mes données")  # kept before its ack
+        fake.wait_for(lambda: [f for f in fake.files.values() if f.get("channel") ==
+                               alice.dm], what="the export")
+        alice.press_in_view(home, "Réglages")
+        [modal] = fake.wait_for(lambda: fake.modals, what="the settings modal")
+        status, body = alice.submit_view(modal, {"timezone": {"value": "Atlantide"}})
+        assert json.loads(body)["response_action"] == "errors"  # checked: not kept
+        fake.home.clear()
+        status, body = alice.submit_view(modal, {  # checked, kept, acked, saved
+            "day": {"selected_option": {"value": "1"}}, "time": {"selected_time": "08:30"},
+            "timezone": {"value": "Europe/Paris"}, "active": {"selected_option": {
+                "value": "on"}}})
+        assert status == 200 and not body.strip()
+        fake.wait_for(lambda: "mardi à 08:30" in json.dumps(fake.home.get(ALICE) or {},
+                                                          ensure_ascii=False),
+                      what="the refreshed Home tab")
+        alice.press_in_view(home, "Faire le point")  # kept, handled once the modal opens
+        checkin = fake.wait_for(lambda: fake.modals[1:], what="the check-in modal")[0]
+        alice.submit_view(checkin, {"hours": {"value": "4"}, "split": {
+            "value": "LinkedIn 4, TikTok 0"}, "results": {"value": "1"}})
+        fake.wait_for_text(alice.dm, "Verdict")  # through the outbox
+        alice.command("digest", "C0MARKETING")
+        fake.wait_for(lambda: fake.responses, what="the digest set")
+        with sqlite3.connect(tmp_path / "coach.db") as conn:
+            rows = conn.execute("SELECT substr(delivery, 1, 5), handled_at IS NOT NULL "
+                                "FROM inbox WHERE delivery NOT LIKE 'Ev%' "
+                                "ORDER BY id").fetchall()
+        # the buttons and the right submissions, each handled
+        assert rows == [("actio", 1), ("view:", 1), ("actio", 1), ("view:", 1)]
+    finally:
+        process.stop(signal.SIGKILL)
+    # Slack heard each ack, and the worker died before handling them
+    store = storage.open_store(str(tmp_path / "coach.db"))
+    now = datetime.now(timezone.utc)
+    store.receive("slack", [
+        ("view:kept-settings", key, {"view": "settings", "values": {
+            "day": "mardi", "time": "08:30", "timezone": "Europe/Paris",
+            "days_off": "samedi, dimanche",
+            "pause": "", "active": "on"}}),
+        ("view:kept-checkin", key, {"view": "checkin", "values": {
+            "hours": "3", "split": "LinkedIn 2, TikTok 1", "results": "2", "revenue": ""}}),
+        ("view:kept-digest", key, {"view": "digest", "chosen": [4, "16:00", "en"]}),
+        ("action:kept-home", key, {"command": "export"})], now)
+    store.close()
+    exports = len(fake.files)
+    process = SlackProcess(fake, tmp_path / "coach.db").wait_listening()
+    try:
+        fake.wait_for(lambda: len([m for m in fake.messages.values() if "Verdict" in
+                                   m["text"]]) == 2, what="the kept check-in's verdict")
+        fake.wait_for_text(alice.dm, "vendredi à 16:00")  # the digest's confirmation
+        fake.wait_for(lambda: len(fake.files) >= exports + 2,
+                      what="the verdict's chart and the export again")
+        store = storage.open_store(str(tmp_path / "coach.db"))
+        try:
+            schedule, _ = store.load_schedule(user_id)
+            assert schedule.weekday == 1 and schedule.days_off == {5, 6}
+            [week] = store.history(user_id)  # the period's figures, replaced
+            assert (week.hours, week.results) == (3.0, 2.0)
+            digest = store.load_digest(TEAM)
+            assert (digest.weekday, digest.language) == (4, "en")
+            assert store.unhandled("slack") == []
+        finally:
+            store.close()
+    finally:
+        process.stop()
+    log = process.log_path.read_text()
+    assert "Traceback" not in log, log
