@@ -53,6 +53,7 @@ from bot.slack_home import (CHECKIN_VIEW, DIGEST_VIEW, HOME_ACTION, SETTINGS_VIE
                             submitted_checkin, submitted_digest, submitted_settings)
 from bot.text import split_text
 from flows import home
+from flows.chart import Chart
 from flows import vocabulary as words
 from flows.checkin import day_name, period_name
 from flows.coach import Coach
@@ -603,7 +604,10 @@ class SlackAdapter:
             payload = {"view": CHECKIN_VIEW, "values": values}
             delivery = self.keep_submission(context, body, payload)
             await ack()
-            replies = self.apply_submission(key, payload, delivery)
+            replies, chart, expects = self.save_submission(key, payload)
+            if chart is not None:  # the verdict's chart, drawn off the event loop
+                replies = home.with_chart(replies, await asyncio.to_thread(chart.png))
+            replies = self.queue_after(key, replies, expects, delivery)
             channel = await self.dm_channel(client, context.user_id, key)
             await self.reply(client, channel, key, replies)
         await self.publish_home(client, context)
@@ -620,17 +624,25 @@ class SlackAdapter:
 
     def apply_submission(self, key: str, payload: dict, delivery: str | None) -> list[Reply]:
         """Save a submitted modal (settings, check-in, team digest) and return what
-        follows it (the check-in's verdict and chart, the digest's confirmation). With
-        the outbox, those replies are written to it with the kept `delivery` marked
-        handled, in one transaction, for the sender to send."""
-        store, now, kind = self.coach.store, self.coach.clock(), payload.get("view")
-        values, replies, expects = payload.get("values") or {}, [], None
+        follows it (the check-in's verdict and chart, the digest's confirmation), queued
+        as `queue_after` says. Draws the chart where it runs: at start (`replay`)."""
+        replies, chart, expects = self.save_submission(key, payload)
+        if chart is not None:
+            replies = home.with_chart(replies, chart.png())
+        return self.queue_after(key, replies, expects, delivery)
+
+    def save_submission(self, key: str,
+                        payload: dict) -> tuple[list[Reply], Chart | None, str | None]:
+        """Save a submitted modal; return what follows it, its chart still to draw, and
+        the prompt the member is left at."""
+        kind, values = payload.get("view"), payload.get("values") or {}
+        replies, chart, expects = [], None, None
         if kind == SETTINGS_VIEW:
             errors = home.save_settings(self.coach, PLATFORM, key, values)
         elif kind == CHECKIN_VIEW:
             errors = home.save_checkin(self.coach, PLATFORM, key, values)
             if not errors:
-                replies = home.checkin_verdict(self.coach, PLATFORM, key)
+                replies, chart = home.undrawn_verdict(self.coach, PLATFORM, key)
                 expects = PLAN_PROMPT  # the verdict leaves the member at their plan
         elif kind == DIGEST_VIEW:
             errors, replies = self.save_digest(key, payload)
@@ -639,6 +651,14 @@ class SlackAdapter:
         if errors:  # changed since it was checked (or an unknown kind): nothing saved
             logger.warning("%s: a %s form could not be saved any more (%s)", key, kind,
                            ", ".join(sorted(errors)))
+        return replies, chart, expects
+
+    def queue_after(self, key: str, replies: list[Reply], expects: str | None,
+                    delivery: str | None) -> list[Reply]:
+        """With the outbox, write the replies that follow a submission to it, with its
+        kept `delivery` marked handled, in one transaction, for the sender to send;
+        return the replies."""
+        store, now = self.coach.store, self.coach.clock()
         if not self.queued():
             return replies
         user = store.load_user(PLATFORM, key)

@@ -504,17 +504,24 @@ class CheckinDesk:
     # verdict and report
     def verdict_replies(self, language: str, user_id: int, answers: dict) -> list[Reply]:
         """Return the verdict on the last period, its figures, the next step and the chart."""
+        replies, chart = self.verdict_undrawn(language, user_id, answers)
+        return [replace(replies[0], image=chart.png()), *replies[1:]]
+
+    def verdict_undrawn(self, language: str, user_id: int,
+                        answers: dict) -> tuple[list[Reply], Chart]:
+        """Return the verdict's replies, the first one still without its chart, and the
+        chart to draw for it (slow: an adapter draws it off its event loop)."""
         history = self.store.history(user_id)
         verdict = judge(answers, history)
         text = "\n\n".join([self.verdict_text(language, verdict, answers),
                             self.figures_text(language, verdict, answers, history[-1]),
                             "👉 " + self.next_text(language, verdict, answers)])
-        image = self.chart(language, verdict, answers, history[-REPORT_WEEKS:])
+        chart = self.chart_of(language, verdict, answers, history[-REPORT_WEEKS:])
         if verdict.key in REVIEWED:  # offer to review the strategy, answers kept
-            return [Reply(text, image=image),
+            return [Reply(text),
                     Reply(t(language, "checkin.review"), prompt=render.PLAN_PROMPT,
-                          options=render.plan_options(language, confirmed=True))]
-        return [Reply(text, image=image)]
+                          options=render.plan_options(language, confirmed=True))], chart
+        return [Reply(text)], chart
 
     @staticmethod
     def verdict_text(language: str, verdict: Verdict, answers: dict) -> str:

@@ -220,7 +220,19 @@ def save_checkin(coach, platform: str, user_id: str, values: dict[str, str],
 
 def checkin_verdict(coach, platform: str, user_id: str) -> list[Reply]:
     """Return the verdict on the check-ins so far, with the chart (slow: after commit)."""
+    replies, chart = undrawn_verdict(coach, platform, user_id)
+    return with_chart(replies, chart.png()) if chart else replies
+
+
+def undrawn_verdict(coach, platform: str, user_id: str) -> tuple[list[Reply], Chart | None]:
+    """Return the verdict's replies without their chart, and the chart to draw (slow:
+    off the event loop) and put in with `with_chart`."""
     user = coach.store.load_user(platform, user_id)
     if user is None:
-        return []
-    return coach.checkins.verdict_replies(user.language, user.id, user.answers)
+        return [], None
+    return coach.checkins.verdict_undrawn(user.language, user.id, user.answers)
+
+
+def with_chart(replies: list[Reply], png: bytes) -> list[Reply]:
+    """Return the verdict's replies with the chart drawn, in the first."""
+    return [replace(replies[0], image=png), *replies[1:]] if replies else replies

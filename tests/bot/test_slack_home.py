@@ -373,9 +373,8 @@ async def test_the_home_tab_shows_the_chart_uploaded_once_per_change_of_figures(
         assert fake.files[first]["deleted"]  # the old figures' picture is gone
         user_id = coach.store.load_user("slack", KEY).id
         assert coach.store.home_chart(user_id).file_id == second
-    # two pictures for the Home tab, drawn in worker threads; the one on the event loop's
-    # thread is the verdict's, in the DM (flows/home.py checkin_verdict)
-    assert [t is threading.main_thread() for t in drawn_on].count(False) == 2
+    # two pictures for the Home tab and the verdict's in the DM, none on the event loop
+    assert len(drawn_on) == 3 and threading.main_thread() not in drawn_on
 
 
 async def test_the_home_tab_is_published_without_the_chart_when_it_cannot_be_shown(
