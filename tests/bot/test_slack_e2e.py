@@ -569,8 +569,9 @@ def test_home_buttons_and_modals_acknowledged_but_not_handled_before_a_kill_are_
     exports = len(fake.files)
     process = SlackProcess(fake, tmp_path / "coach.db").wait_listening()
     try:
-        fake.wait_for(lambda: len([m for m in fake.messages.values() if "Verdict" in
-                                   m["text"]]) == 2, what="the kept check-in's verdict")
+        fake.wait_for(lambda: [m for m in fake.messages.values() if "Verdict" in m["text"]
+                               and " : 3 h, 2 " in m["text"]],  # the live one had 4 h, 1
+                      what="the kept check-in's verdict")
         fake.wait_for_text(alice.dm, "vendredi à 16:00")  # the digest's confirmation
         fake.wait_for(lambda: len(fake.files) >= exports + 2,
                       what="the verdict's chart and the export again")
