@@ -843,6 +843,30 @@ class SlackAdapter:
                 logger.exception("team %s: digest not posted", digest.team)
         return posted
 
+    async def delete_forgotten_files(self, app: AsyncApp) -> int:
+        """Delete in Slack the Home tab pictures of members who deleted their data (kept
+        by `delete_user` as their workspace and file id); return how many went. One that
+        fails for a passing reason is tried again next round."""
+        store, deleted = self.coach.store, 0
+        for forgotten in store.forgotten_files(PLATFORM):
+            try:
+                client = await client_for(app, forgotten.place)
+                await client.files_delete(file=forgotten.file_id)
+            except LookupError:  # the app left the workspace: nothing to delete with
+                pass
+            except SlackApiError as error:
+                if error.response.get("error") not in ("file_not_found", "file_deleted"):
+                    logger.warning("a deleted member's picture was not deleted (%s)",
+                                   error.response.get("error"))
+                    continue
+            except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+                logger.warning("a deleted member's picture was not deleted (%s)",
+                               type(error).__name__)
+                continue
+            store.file_deleted(forgotten.id)
+            deleted += 1
+        return deleted
+
     # talking to the coach and to Slack
     async def handle(self, client: AsyncWebClient, context: AsyncBoltContext,
                      text: str | None = None, choice: Choice | None = None,
@@ -991,10 +1015,12 @@ def digest_text(language: str, week: str, shared: list[tuple[str, WeekReport]]) 
 
 
 async def digest_loop(adapter: SlackAdapter, app: AsyncApp) -> None:
-    """Post due digests every DIGEST_INTERVAL seconds until cancelled."""
+    """Post due digests, and delete the pictures of members who deleted their data,
+    every DIGEST_INTERVAL seconds until cancelled."""
     while True:
         try:
             await adapter.post_due_digests(app)
+            await adapter.delete_forgotten_files(app)
         except Exception:
             logger.exception("digest round failed")
         await asyncio.sleep(DIGEST_INTERVAL)

@@ -184,11 +184,15 @@ def m013_digest_schedule(db: Database) -> None:
 @MIGRATIONS()
 def m014_home_charts(db: Database) -> None:
     """Remember which uploaded picture shows each user's chart on their home page
-    (storage/home_charts.py), so it is uploaded again only when the figures change."""
+    (storage/home_charts.py), so it is uploaded again only when the figures change; and
+    the pictures of deleted users, until the adapter has deleted them on the platform."""
     db["home_charts"].create({"user_id": int, "figures": str, "file_id": str,
                               "uploaded_at": str}, pk="user_id",
                              foreign_keys=[("user_id", "users", "id")],
                              not_null={"figures", "file_id", "uploaded_at"})
+    db.execute("""CREATE TABLE forgotten_files (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        platform TEXT NOT NULL, place TEXT NOT NULL, file_id TEXT NOT NULL)""")
 
 # slack_sdk 3's SQLite3InstallationStore schema, so files it filled need no conversion.
 SLACK_TABLES = {

@@ -1,6 +1,10 @@
 """The picture of each user's chart on their home page (Slack's App Home tab): which
 uploaded file shows which figures, so the chart is drawn and uploaded once per change
 of the figures, not at every visit.
+
+Deleting a user moves their picture's file id (and the workspace it is in, nothing
+that names the user) to `forgotten_files` (storage/personal.py), in the deletion's
+transaction; the adapter deletes the file on the platform, then the row.
 """
 
 from __future__ import annotations
@@ -11,6 +15,15 @@ from datetime import datetime, timezone
 from sqlite_utils import Database
 
 from storage.users import in_transaction, rows
+
+
+@dataclass(frozen=True)
+class ForgottenFile:
+    """A deleted user's file, still to delete on the platform."""
+
+    id: int
+    place: str  # where it is: a Slack workspace, "T0123"
+    file_id: str
 
 
 @dataclass(frozen=True)
@@ -45,3 +58,16 @@ def save_home_chart(db: Database, user_id: int, chart: ChartFile | None) -> None
                    "uploaded_at = excluded.uploaded_at",
                    [user_id, chart.figures, chart.file_id,
                     chart.uploaded_at.astimezone(timezone.utc).isoformat()])
+
+
+def forgotten_files(db: Database, platform: str, limit: int = 100) -> list[ForgottenFile]:
+    """Return the deleted users' files still to delete on `platform`, oldest first."""
+    return [ForgottenFile(r["id"], r["place"], r["file_id"]) for r in rows(
+        db, "SELECT id, place, file_id FROM forgotten_files WHERE platform = ? "
+            "ORDER BY id LIMIT ?", [platform, limit])]
+
+
+def file_deleted(db: Database, forgotten_id: int) -> None:
+    """Forget a file once deleted on its platform."""
+    with in_transaction(db):
+        db.execute("DELETE FROM forgotten_files WHERE id = ?", [forgotten_id])

@@ -103,9 +103,14 @@ def where(holding: Holding, who: Who) -> tuple[str, list[object]]:
 
 
 def statements(who: Who) -> list[tuple[str, list[object]]]:
-    """Return the statements (with `?` placeholders) that delete the user: each holding's
-    rows deleted, or the user forgotten in them, the users row last."""
-    done = []
+    """Return the statements (with `?` placeholders) that delete the user: the files of
+    theirs kept on the platform left for the adapter to delete there (the workspace and
+    the file id only), then each holding's rows deleted, or the user forgotten in them,
+    the users row last."""
+    team, member_of, _ = who.platform_user_id.partition(":")
+    place = team if member_of else ""  # a Slack workspace ("T1"), never a user id
+    done = [("INSERT INTO forgotten_files (platform, place, file_id) SELECT ?, ?, file_id "
+             "FROM home_charts WHERE user_id = ?", [who.platform, place, who.id])]
     for holding in PERSONAL:
         condition, values = where(holding, who)
         if holding.on_delete == FORGET:

@@ -17,7 +17,7 @@ from flows.schedule import Period, Schedule
 from flows.verdict import WeekReport
 from storage.checkins import CheckinRecord, Due
 from storage.digests import Digest
-from storage.home_charts import ChartFile
+from storage.home_charts import ChartFile, ForgottenFile
 from storage.inbox import Received
 from storage.outbox import Asked, OutboxItem
 from flows.messages import Reply
@@ -111,6 +111,13 @@ class Store(Protocol):
 
     def save_home_chart(self, user_id: int, chart: ChartFile | None) -> None:
         """Keep the picture now showing the user's chart (None: forget it)."""
+
+    def forgotten_files(self, platform: str, limit: int = 100) -> list[ForgottenFile]:
+        """Return the files of deleted users still to delete on `platform` (their
+        pictures, moved there by `delete_user`), oldest first."""
+
+    def file_deleted(self, forgotten_id: int) -> None:
+        """Forget a file once deleted on its platform."""
 
     # the outbox: replies to send, written with the message that decided them
     def enqueue(self, platform: str, chat: str, replies: list[Reply], expects: str | None,

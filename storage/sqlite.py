@@ -15,7 +15,7 @@ from storage import checkins, digests, home_charts, inbox, outbox, users
 from storage.db import scrub
 from storage.checkins import CheckinRecord, Due
 from storage.digests import Digest
-from storage.home_charts import ChartFile
+from storage.home_charts import ChartFile, ForgottenFile
 from storage.inbox import Received
 from storage.outbox import Asked, OutboxItem
 from storage.users import UserRecord
@@ -179,6 +179,12 @@ class SqliteStore:
 
     def save_home_chart(self, user_id: int, chart: ChartFile | None) -> None:
         home_charts.save_home_chart(self.db, user_id, chart)
+
+    def forgotten_files(self, platform: str, limit: int = 100) -> list[ForgottenFile]:
+        return home_charts.forgotten_files(self.db, platform, limit)
+
+    def file_deleted(self, forgotten_id: int) -> None:
+        home_charts.file_deleted(self.db, forgotten_id)
 
     # the outbox
     def enqueue(self, platform: str, chat: str, replies: list[Reply], expects: str | None,

@@ -405,3 +405,28 @@ async def test_the_home_tab_is_published_without_the_chart_when_it_cannot_be_sho
         home = await reopened(fake, alice, "the Home tab, with a new picture")
         [_, (new, _)] = home_uploads(fake)
         assert image_of(home)["slack_file"] == {"id": new}
+
+
+async def test_the_picture_of_a_member_who_deletes_their_data_is_deleted_in_slack(
+        fake, coach, clock, tmp_path):
+    port, settings = serving(fake, tmp_path)
+    confirmed_user(coach, "slack", KEY)
+    clock.now = MONDAY_NINE_PARIS
+    for answer in ("point", "3", "passer", "1", "0"):
+        coach.handle(Inbound("slack", KEY, text=answer))
+    alice = SlackUser(fake, f"http://127.0.0.1:{port}/slack/events", TEAM, ALICE)
+    async with slack_serving(settings, coach) as (_, (app, adapter)):
+        await reopened(fake, alice, "the Home tab")
+        [(file_id, _)] = home_uploads(fake)
+        assert await adapter.delete_forgotten_files(app) == 0  # still hers, kept
+        await asyncio.to_thread(alice.say, "supprimer")
+        question = await eventually(lambda: [m for m in fake.messages.values()
+                                             if "Supprimer définitivement" in m["text"]],
+                                    what="the confirmation")
+        await asyncio.to_thread(alice.press, question[0], "Oui")
+        await eventually(lambda: coach.store.load_user("slack", KEY) is None,
+                         what="her data deleted")
+        assert not fake.files[file_id].get("deleted")
+        assert await adapter.delete_forgotten_files(app) == 1  # the digest loop's round
+        assert fake.files[file_id]["deleted"]
+        assert coach.store.forgotten_files("slack") == []

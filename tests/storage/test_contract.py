@@ -318,6 +318,23 @@ def test_the_picture_of_a_users_home_chart_is_kept_replaced_and_forgotten(store)
     assert store.home_chart(other).file_id == "F9"
 
 
+def test_a_deleted_users_picture_is_left_to_delete_on_the_platform_without_them(store):
+    from storage.home_charts import ForgottenFile
+    user_id = store.create_user("slack", "T1:U1", "fr").id
+    store.save_home_chart(user_id, ChartFile("week-1", "F1", NOW))
+    store.create_user("telegram", "42", "fr")  # no picture: nothing left
+    store.delete_user(user_id)
+    store.delete_user(store.load_user("telegram", "42").id)
+    [left] = store.forgotten_files("slack")
+    assert (left.place, left.file_id) == ("T1", "F1")  # the workspace, not the member
+    assert store.forgotten_files("telegram") == []
+    assert rows_where(store, "forgotten_files", "1 = 1", []) == [
+        {"id": left.id, "platform": "slack", "place": "T1", "file_id": "F1"}]
+    store.file_deleted(left.id)
+    assert store.forgotten_files("slack") == []
+    assert isinstance(left, ForgottenFile)
+
+
 # schedules and check-ins
 def test_a_schedule_is_saved_replaced_and_loaded_with_aware_instants(store):
     user_id = store.create_user("telegram", "42", "fr").id
