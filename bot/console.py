@@ -13,7 +13,7 @@ from typing import Callable, TextIO
 from bot.scheduler import Scheduler
 from flows.coach import Coach
 from flows.i18n import t
-from flows.messages import Inbound, Reply
+from flows.messages import Inbound, Reply, made
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def run_console(coach: Coach, user_id: str, read: Callable[[str], str] = input,
 
     def show(replies: list[Reply]) -> None:
         language = coach.language_of(PLATFORM, user_id)
-        for reply in replies:
+        for reply in map(made, replies):
             print(render(reply, language) + "\n", file=out, flush=True)
             if reply.image is not None:
                 save(chart, reply.image, language, "console.chart")

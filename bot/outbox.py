@@ -9,7 +9,11 @@ exponential backoff on 5xx, timeouts and resets, and never when the platform say
 can never be delivered (the row is dropped, so the chat is not blocked behind it). At
 start, and every `interval` seconds, it sends whatever was left unsent (by a worker
 that died, or a send that failed); an adapter `kick`s it after each commit so a reply
-goes out at once. Sent rows are pruned with the other short-lived records
+goes out at once. The users' replies are claimed and sent ahead of the nudges (the
+weekly check-ins, a bulk send): nudges have slots of their own, so ten thousand due at
+once never keep a reply waiting, and the platform's pacer (bot/pacing.py) spreads them
+at its limit. A chart or a PDF still to be drawn is drawn just before its send, in the
+render process (bot/offload.py). Every store call runs on the store's thread. Sent rows are pruned with the other short-lived records
 (`Store.prune`, by the scheduler). A crash between a send and its mark sends that message twice: the
 one duplicate that at-least-once delivery allows (docs/reliability.md).
 """
@@ -22,17 +26,21 @@ import random
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 
+from bot.offload import offload_of
 from flows.messages import Reply
 from storage.outbox import DROPPED, OutboxItem
 from storage.port import Store
 
 logger = logging.getLogger(__name__)
 
-Deliver = Callable[[str, Reply], Awaitable[None]]  # (chat, reply): raises on failure
+Deliver = Callable[[str, Reply, bool], Awaitable[None]]  # (chat, reply, bulk): raises
+# on failure; `bulk` for a nudge
 LEASE = timedelta(seconds=15)  # a claimed row is another sender's after this
 INTERVAL = 5.0  # seconds between looks for rows left unsent
 BATCH = 50  # chats taken in one claim
-CONCURRENCY = 16  # chats sent to at once
+CONCURRENCY = 16  # chats replied to at once
+BULK_AHEAD = 64  # nudges claimed ahead of their send, at most (the pacer spaces them:
+# at 28 a second, 64 go out in 2.3 s, well within their lease)
 GIVE_UP = timedelta(days=1)  # a row failing for longer than this is dropped
 MAX_BACKOFF = 600.0  # seconds between two tries of a failing row, at most
 SETTLE_WAIT = 3.0  # seconds a typed answer waits for its question's send to settle
@@ -62,10 +70,10 @@ async def settled(store: Store, platform: str, chat: str,
     way (not failed yet: the rows before it may be going out), so a typed answer is
     judged once its send's outcome is known: a user who answers at once saw it (the
     platform showed it before the sender could mark it sent)."""
-    loop = asyncio.get_running_loop()
+    loop, work = asyncio.get_running_loop(), offload_of(store)
     deadline = loop.time() + wait
     while loop.time() < deadline:
-        asked = store.last_asked(platform, chat)
+        asked = await work.run(store.last_asked, platform, chat)
         if asked is None or not asked.pending():
             return
         await asyncio.sleep(0.02)
@@ -84,14 +92,18 @@ class OutboxSender:
                  lease: timedelta = LEASE,
                  unreachable: Callable[[str, str], object] | None = None) -> None:
         self.store = store
-        self.unreachable = unreachable  # (platform, chat): pause that user's nudges
+        self.work = offload_of(store)
+        self.unreachable = unreachable  # (platform, chat): pause that user's nudges (run
+        # on the store's thread)
         self.deliverers = dict(deliverers)
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.interval = interval
         self.lease = lease
         self._wake = asyncio.Event()
         self._busy: dict[tuple[str, str], asyncio.Task] = {}
+        self._bulk: set[tuple[str, str]] = set()  # the chats of _busy sent a nudge
         self._slots = asyncio.Semaphore(CONCURRENCY)
+        self._bulk_slots = asyncio.Semaphore(CONCURRENCY)
         self.sent = 0
 
     @property
@@ -110,12 +122,12 @@ class OutboxSender:
     async def run(self) -> None:
         """Send rows until cancelled: at once (what a previous run left first), then
         when kicked or every `interval`."""
-        released = self.store.release_claims()
+        released = await self.work.run(self.store.release_claims)
         if released:
             logger.info("outbox: %s rows a previous run had taken are sent again", released)
         while True:
             try:
-                self.round()
+                await self.round()
             except Exception:
                 logger.exception("outbox round failed")
             try:
@@ -124,16 +136,26 @@ class OutboxSender:
                 pass
             self._wake.clear()
 
-    def round(self) -> int:
-        """Claim the due head of each idle chat and start sending to it; return how many
-        chats were started."""
+    def _bulk_busy(self) -> int:
+        return sum(1 for key in self._busy if key in self._bulk)
+
+    async def round(self) -> int:
+        """Claim the due head of each idle chat, replies first, and start sending to it;
+        return how many chats were started. Nudges are claimed while fewer than
+        BULK_AHEAD are on their way: the last one's end starts the next round."""
         now = self.clock()
-        items = self.store.claim_outbox(self.platforms, now, now + self.lease, BATCH)
+        run, claim, lease = self.work.run, self.store.claim_outbox, now + self.lease
+        items = await run(claim, self.platforms, now, lease, BATCH, None, False)
+        room = BULK_AHEAD - self._bulk_busy()
+        if room > 0:
+            items += await run(claim, self.platforms, now, lease, room, None, True)
         started = 0
         for item in items:
             key = (item.platform, item.chat)
             if key in self._busy:  # our own task is on it; the lease it just took is ours
                 continue
+            if item.bulk:
+                self._bulk.add(key)
             self._busy[key] = asyncio.create_task(self._drain(item))
             started += 1
         return started
@@ -144,7 +166,7 @@ class OutboxSender:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while loop.time() < deadline:
-            self.round()
+            await self.round()
             if not self._busy:
                 return True
             await asyncio.wait(list(self._busy.values()),
@@ -160,20 +182,23 @@ class OutboxSender:
 
     async def _drain(self, item: OutboxItem | None) -> None:
         """Send a chat's rows one after the other, while they are due."""
-        key = (item.platform, item.chat)
+        key, bulk = (item.platform, item.chat), item.bulk
         try:
-            async with self._slots:
+            async with self._bulk_slots if bulk else self._slots:
                 while item is not None:
                     if not await self._send(item):
                         return  # failed: the chat waits for the row's retry
                     now = self.clock()
-                    claimed = self.store.claim_outbox((), now, now + self.lease, 1,
-                                                      chat=key)
+                    claimed = await self.work.run(self.store.claim_outbox, (), now,
+                                                  now + self.lease, 1, key)
                     item = claimed[0] if claimed else None
         except Exception:
             logger.exception("outbox: chat of user %s stopped", item.chat if item else "?")
         finally:
             self._busy.pop(key, None)
+            self._bulk.discard(key)
+            if bulk and self._bulk_busy() < BULK_AHEAD // 2:
+                self.kick()  # half the nudges claimed are out: claim the next ones
 
     async def _send(self, item: OutboxItem) -> bool:
         """Send one row and record what came of it; True when it is done with."""
@@ -181,14 +206,14 @@ class OutboxSender:
         try:
             if deliver is None:
                 raise Undeliverable("no sender for the platform")
-            await deliver(item.chat, item.reply)
+            await deliver(item.chat, item.reply, item.bulk)
         except Undeliverable as failure:
             logger.warning("outbox %s to user %s dropped: %s", item.id, item.chat,
                            failure.kind)
-            self.store.outbox_sent(item.id, self.clock(), DROPPED)
+            await self.work.run(self.store.outbox_sent, item.id, self.clock(), DROPPED)
             if failure.unreachable and self.unreachable is not None:
                 try:
-                    self.unreachable(item.platform, item.chat)
+                    await self.work.run(self.unreachable, item.platform, item.chat)
                 except Exception:
                     logger.exception("outbox: nudges of user %s not paused", item.chat)
             return True
@@ -201,15 +226,16 @@ class OutboxSender:
             if now - item.created_at > GIVE_UP:
                 logger.error("outbox %s to user %s dropped after %s tries: %s", item.id,
                              item.chat, item.attempts + 1, kind)
-                self.store.outbox_sent(item.id, now, DROPPED)
+                await self.work.run(self.store.outbox_sent, item.id, now, DROPPED)
                 return True
             wait = after if after is not None else backoff(item.attempts)
             logger.warning("outbox %s to user %s failed (%s): tried again in %.0f s",
                            item.id, item.chat, kind, wait,
                            exc_info=not isinstance(failure, Retry))
-            self.store.outbox_failed(item.id, now + timedelta(seconds=wait), kind)
+            await self.work.run(self.store.outbox_failed, item.id,
+                                now + timedelta(seconds=wait), kind)
             asyncio.get_running_loop().call_later(wait, self.kick)  # its retry, on time
             return False
-        self.store.outbox_sent(item.id, self.clock())
+        await self.work.run(self.store.outbox_sent, item.id, self.clock())
         self.sent += 1
         return True

@@ -11,7 +11,12 @@ retried at the next round. A check-in missed during downtime is
 sent once while its period is still the one a check-in would ask about in the user's
 time zone (up to three days late), else skipped; the same key says whether a reminder
 is still worth sending. Sends go
-one at a time through each platform's rate-limited client (429s are waited out there).
+through each platform's paced client (bot/pacing.py: at the platform's limit, the users'
+replies ahead of the nudges; 429s are waited out there).
+
+A round takes one page of due check-ins and one of reminders (by their partial indexes,
+m012); after a full page the next round starts at once, else after `interval`. Every
+store call runs on the store's thread (bot/offload.py).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from dataclasses import replace
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
+from bot.offload import offload_of
 from flows.coach import Coach
 from flows.messages import Reply
 from flows.schedule import is_paused, next_due, period_at, reminder_due
@@ -30,7 +36,8 @@ from storage import checkins
 logger = logging.getLogger(__name__)
 
 Sender = Callable[[str, list[Reply]], Awaitable[None]]
-INTERVAL = 30.0  # seconds between rounds
+INTERVAL = 30.0  # seconds between rounds that found less than a page
+PAGE = 500  # due check-ins (and reminders) a round takes
 KEPT = timedelta(days=7)  # processed updates, used OAuth states, sent outbox rows and
 # handled inbox rows, then pruned
 PRUNE_EVERY = timedelta(days=1)
@@ -40,8 +47,11 @@ class Scheduler:
     """Send due check-ins and reminders through the platforms' senders."""
 
     def __init__(self, coach: Coach, senders: dict[str, Sender],
-                 interval: float = INTERVAL, outbox=None) -> None:
+                 interval: float = INTERVAL, outbox=None, page: int = PAGE) -> None:
         self.coach = coach
+        self.work = offload_of(coach.store)
+        self.page = page
+        self.full = False  # the last round found a full page: more may be due
         self.outbox = outbox  # woken when a nudge is queued, on the coach's outbox platforms
         self.senders = senders
         self.clock = coach.clock  # the coach and its nudges must agree on the week
@@ -51,26 +61,32 @@ class Scheduler:
     async def run(self) -> None:
         """Run rounds until cancelled; a failing round is logged and the next one runs."""
         while True:
+            self.full = False
             try:
                 await self.tick()
             except Exception:
                 logger.exception("scheduler round failed")
-            await asyncio.sleep(self.interval)
+            if not self.full:
+                await asyncio.sleep(self.interval)
 
     async def tick(self, only: tuple[str, str] | None = None) -> int:
         """Send what is due now (for one user if `only`); return how many were sent."""
-        now, sent = self.clock(), 0
+        now, sent, store, run = self.clock(), 0, self.coach.store, self.work.run
         platforms = tuple(sorted(set(self.senders) | self.coach.outbox))
-        if not self.coach.store.claim_leadership("scheduler"):
+        if not await run(store.claim_leadership, "scheduler"):
             return 0  # another worker leads the nudges: one rate limiter for the sends
         if only is None and (self.pruned_at is None or now - self.pruned_at >= PRUNE_EVERY):
-            self.prune(now)
-        for due in self.coach.store.due_checkins(now, platforms):
+            await run(self.prune, now)
+        due_checkins = await run(store.due_checkins, now, platforms, self.page)
+        for due in due_checkins:
             if only in (None, (due.platform, due.platform_user_id)):
                 sent += await self._checkin(due, now)
-        for due in self.coach.store.due_reminders(now, platforms):
+        due_reminders = await run(store.due_reminders, now, platforms, self.page)
+        for due in due_reminders:
             if only in (None, (due.platform, due.platform_user_id)):
                 sent += await self._reminder(due, now)
+        self.full = (only is None and sent > 0  # progress made, and maybe more to come
+                     and self.page in (len(due_checkins), len(due_reminders)))
         return sent
 
     def prune(self, now: datetime) -> None:
@@ -85,10 +101,10 @@ class Scheduler:
         logger.info("pruned %s records older than %s days", removed, KEPT.days)
 
     async def _checkin(self, due: checkins.Due, now: datetime) -> int:
-        schedule, store = due.schedule, self.coach.store
+        schedule, store, run = due.schedule, self.coach.store, self.work.run
         period, current = period_at(schedule, due.due), period_at(schedule, now).key
         if is_paused(schedule, now):
-            store.skip_checkin(due, next_due(schedule, now))
+            await run(store.skip_checkin, due, next_due(schedule, now))
             return 0
         if period.key != current:  # missed during downtime: skip to the current one, if any
             logger.info("user %s: check-in of %s skipped", due.user_id, period.key)
@@ -96,46 +112,57 @@ class Scheduler:
             while (following is not None and following <= now
                    and period_at(schedule, following).key != current):
                 following = next_due(schedule, following)
-            store.skip_checkin(due, following)
+            await run(store.skip_checkin, due, following)
             if following is not None and following <= now:
                 return await self._checkin(replace(due, due=following), now)
             return 0
         if self.coach.queues(due.platform):  # claimed and queued in one transaction
-            with store.transaction(f"{due.platform}:{due.platform_user_id}"):
-                if not store.claim_checkin(due, period, now, reminder_due(schedule, now),
-                                           next_due(schedule, now)):
-                    return 0  # this period's check-in exists already
-                queued = bool(self.coach.nudge(due.platform, due.platform_user_id,
-                                               reminder=False))
+            queued = await run(self._queue_checkin, due, period, now)
             if queued:
                 logger.info("user %s: check-in of %s queued", due.user_id, period.key)
                 self._queued()
             return int(queued)
-        if not store.claim_checkin(due, period, now, reminder_due(schedule, now),
-                                      next_due(schedule, now)):
+        if not await run(store.claim_checkin, due, period, now, reminder_due(schedule, now),
+                         next_due(schedule, now)):
             return 0  # this period's check-in exists already
         sent = await self._send(due, reminder=False)
         if sent is False:
-            store.unclaim_checkin(due.user_id, period.key, due.due)  # retried
+            await run(store.unclaim_checkin, due.user_id, period.key, due.due)  # retried
         elif sent:
             logger.info("user %s: check-in of %s sent", due.user_id, period.key)
         return int(bool(sent))
 
-    async def _reminder(self, due: checkins.Due, now: datetime) -> int:
+    def _queue_checkin(self, due: checkins.Due, period, now: datetime) -> bool:
+        """Claim a check-in and write its message to the outbox, in one transaction (on
+        the store's thread); False when this period's check-in exists already."""
+        store, schedule = self.coach.store, due.schedule
+        with store.transaction(f"{due.platform}:{due.platform_user_id}"):
+            if not store.claim_checkin(due, period, now, reminder_due(schedule, now),
+                                       next_due(schedule, now)):
+                return False
+            return bool(self.coach.nudge(due.platform, due.platform_user_id,
+                                         reminder=False))
+
+    def _queue_reminder(self, due: checkins.Due, now: datetime) -> bool:
+        """Claim a reminder and write it to the outbox, in one transaction (on the store's
+        thread); False when it is sent already or no longer worth it."""
         store = self.coach.store
+        with store.transaction(f"{due.platform}:{due.platform_user_id}"):
+            if not store.claim_reminder(due.user_id, due.week, now):
+                return False
+            if due.week != period_at(due.schedule, now).key or is_paused(due.schedule, now):
+                return False
+            return bool(self.coach.nudge(due.platform, due.platform_user_id,
+                                         reminder=True))
+
+    async def _reminder(self, due: checkins.Due, now: datetime) -> int:
+        store, run = self.coach.store, self.work.run
         if self.coach.queues(due.platform):
-            with store.transaction(f"{due.platform}:{due.platform_user_id}"):
-                if not store.claim_reminder(due.user_id, due.week, now):
-                    return 0
-                if due.week != period_at(due.schedule, now).key or is_paused(due.schedule,
-                                                                             now):
-                    return 0
-                queued = bool(self.coach.nudge(due.platform, due.platform_user_id,
-                                               reminder=True))
+            queued = await run(self._queue_reminder, due, now)
             if queued:
                 self._queued()
             return int(queued)
-        if not store.claim_reminder(due.user_id, due.week, now):
+        if not await run(store.claim_reminder, due.user_id, due.week, now):
             return 0
         if due.week != period_at(due.schedule, now).key or is_paused(due.schedule, now):
             return 0
@@ -148,7 +175,8 @@ class Scheduler:
     async def _send(self, due: checkins.Due, reminder: bool) -> bool | None:
         """Send the nudge: True when sent, False when it failed (logged), None when there
         is nothing to send (the user is editing their plan, or already answered)."""
-        replies = self.coach.nudge(due.platform, due.platform_user_id, reminder=reminder)
+        replies = await self.work.run(self.coach.nudge, due.platform, due.platform_user_id,
+                                      reminder)
         if not replies:
             return None
         try:

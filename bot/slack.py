@@ -45,6 +45,8 @@ from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import ConfigError, Settings
+from bot.offload import Offload, offload_of
+from bot.pacing import Pacer
 from bot.ordering import KeyedLocks
 from bot.outbox import OutboxSender, Retry, Undeliverable, settled
 from bot.scheduler import Sender
@@ -55,7 +57,7 @@ from bot.text import split_text
 from flows import home
 from flows.chart import Chart
 from flows import vocabulary as words
-from flows.checkin import day_name, period_name
+from flows.checkin import day_name, drawing, period_name
 from flows.coach import Coach
 from flows.i18n import number, t
 from flows.messages import Choice, Inbound, Reply
@@ -83,6 +85,11 @@ DIGEST_INTERVAL = 30.0  # seconds between looks for due digests
 CHART_PROCESSING = timedelta(minutes=1)
 CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|[^>]*)?>")
 STATE_LIFETIME = 600  # seconds an OAuth state stays valid
+# How fast nudges go, per workspace and method: (a second overall, seconds between two
+# to one channel). chat.postMessage allows about one a second per channel (docs; its
+# workspace limit is unpublished: 20 a second assumed); conversations.open is Tier 3,
+# 50 a minute. Replies are not paced: a 429 is waited out by that request alone.
+NUDGE_PACES = {"chat.postMessage": (20.0, 1.0), "conversations.open": (50 / 60, 0.0)}
 RETRIED_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
                   "request_timeout"}  # Web API errors worth another try
 # Web API errors that say the member cannot be reached any more: their nudges pause
@@ -187,6 +194,7 @@ class SignedStateStore(AsyncOAuthStateStore):
     def __init__(self, secret: str, store, lifetime: int = STATE_LIFETIME) -> None:
         self._secret = secret.encode()
         self._store = store
+        self._work = offload_of(store)
         self._lifetime = lifetime
 
     @property
@@ -207,15 +215,18 @@ class SignedStateStore(AsyncOAuthStateStore):
             return False
         if time.time() - int(issued) > self._lifetime:
             return False
-        return self._store.record_update("slack_oauth_state", nonce)
+        return await self._work.run(self._store.record_update, "slack_oauth_state", nonce)
 
 
 class SlackAdapter:
     """Listeners that connect one Slack app to the coach."""
 
-    def __init__(self, coach: Coach, outbox: OutboxSender | None = None) -> None:
+    def __init__(self, coach: Coach, outbox: OutboxSender | None = None,
+                 work: Offload | None = None) -> None:
         self.coach = coach
         self.outbox = outbox  # with it, replies are outbox rows and the sender is woken
+        self.work = work or offload_of(coach.store)  # every store call, on its thread
+        self._pacers: dict[tuple[str, str], Pacer] = {}
         self._locks = KeyedLocks()
         self._charts = KeyedLocks()  # one upload of a member's Home chart at a time
         self._profiles: dict[str, tuple[str | None, str | None]] = {}
@@ -253,23 +264,23 @@ class SlackAdapter:
             if words.normalize(raw).partition(" ")[2].strip() in words.DIGEST_SETTINGS:
                 answer = await self.open_digest_settings(client, command, context)
             else:
-                answer = self.digest_command(raw, command, context)
+                answer = await self.work.run(self.digest_command, raw, command, context)
             if answer:
                 await respond(text=answer, response_type="ephemeral")
             return
         async with self._locks.hold(key):
             channel = await self.dm_channel(client, context.user_id, key)
             delivery = command_key(context, command)
-            replies = await self.handle(client, context, text=self.command_text(raw, key),
-                                        delivery=delivery)
+            text = await self.work.run(self.command_text, raw, key)
+            replies = await self.handle(client, context, text=text, delivery=delivery)
             if self.queued() and delivery:
-                self.coach.store.mark_handled(PLATFORM, delivery, self.coach.clock())
+                await self.mark(delivery)
             if not replies:  # a retried command, handled before: its unsent replies go
                 if self.queued():
                     self.outbox.kick()
                 return
             if command.get("channel_id") != channel:
-                language = self.coach.language_of(PLATFORM, key)
+                language = await self.language(key, replies)
                 await respond(text=t(language, "slack.continued",
                                      link=dm_link(context.team_id, channel)),
                               response_type="ephemeral")
@@ -291,34 +302,45 @@ class SlackAdapter:
         commands and presses by the listener's first step): a worker killed after the
         ack handles it at its next start (`replay`). Modal submissions are kept by
         their listeners, once checked (`keep_submission`)."""
-        event = body.get("event") or {}
+        event, kept = body.get("event") or {}, None
         if (self.queued() and body.get("type") == "event_callback" and body.get("event_id")
                 and dm_text(event)):
-            self.coach.store.receive(PLATFORM, [(body["event_id"], user_key(context), {
-                "text": unescape(event.get("text") or ""), "channel": event["channel"]})],
-                self.coach.clock())
+            kept = (body["event_id"], {"text": unescape(event.get("text") or ""),
+                                       "channel": event["channel"]})
         press = self.pressed(body) if self.queued() else None
         delivery = action_key(context, body) if press else None
         if press and delivery:
             choice, _ = press
-            self.coach.store.receive(PLATFORM, [(delivery, user_key(context), {
-                "prompt": choice.prompt, "values": list(choice.values)})],
-                self.coach.clock())
+            kept = (delivery, {"prompt": choice.prompt, "values": list(choice.values)})
         command = self.home_command(body) if self.queued() else None
         delivery = action_key(context, body) if command else None
         if command and delivery:  # a Home tab button that runs a command in the DM
-            self.coach.store.receive(PLATFORM, [(delivery, user_key(context), {
-                "command": command})], self.coach.clock())
+            kept = (delivery, {"command": command})
         raw = (body.get("text") or "").strip()
         if (self.queued() and body.get("command") == "/coach"
                 and words.normalize(raw).split(" ")[0] not in words.DIGEST):
             delivery = command_key(context, body)
             if delivery:
-                self.coach.store.receive(PLATFORM, [(delivery, user_key(context), {
-                    "command": raw})], self.coach.clock())
+                kept = (delivery, {"command": raw})
+        if kept is not None:
+            await self.work.run(self.coach.store.receive, PLATFORM, [
+                (kept[0], user_key(context), kept[1])], self.coach.clock())
         await next()
 
-    def replay(self) -> int:
+    async def mark(self, delivery: str | None) -> None:
+        """Mark an inbox row handled (its message was handled, or found handled), on the
+        store's thread."""
+        await self.work.run(self.handled, delivery)
+
+    async def replay(self) -> int:
+        """Handle what was stored and not handled (see `replayed`), on the store's
+        thread."""
+        replayed = await self.work.run(self.replayed)
+        if replayed:
+            self.outbox.kick()
+        return replayed
+
+    def replayed(self) -> int:
         """Handle the direct messages, commands, presses and modal submissions stored and
         not handled (a worker died after Slack's ack), in the order they came; their
         replies go to the outbox."""
@@ -341,7 +363,6 @@ class SlackAdapter:
             self.coach.store.mark_handled(PLATFORM, row.delivery, self.coach.clock())
         if kept:
             logger.info("slack: %s messages left unhandled are handled first", len(kept))
-            self.outbox.kick()
         return len(kept)
 
     async def on_message(self, event: dict, body: dict, client: AsyncWebClient,
@@ -357,7 +378,7 @@ class SlackAdapter:
             replies = await self.handle(client, context, text=unescape(event.get("text") or ""),
                                         delivery=body.get("event_id"))
             if self.queued() and body.get("event_id"):
-                self.coach.store.mark_handled(PLATFORM, body["event_id"], self.coach.clock())
+                await self.mark(body["event_id"])
             await self.reply(client, event["channel"], key, replies)
 
     @staticmethod
@@ -427,7 +448,7 @@ class SlackAdapter:
             delivery = action_key(context, body)
             replies = await self.handle(client, context, choice=choice, delivery=delivery)
             if self.queued() and delivery:
-                self.coach.store.mark_handled(PLATFORM, delivery, self.coach.clock())
+                await self.mark(delivery)
             if not replies:  # a retried press, handled before: its unsent replies go
                 if self.queued():
                     self.outbox.kick()
@@ -458,14 +479,18 @@ class SlackAdapter:
                 "bot"):
             return  # only user tokens revoked: the bot still reaches the members
         team = context.team_id
-        paused = sum(self.coach.set_reachable(PLATFORM, key, False)
-                     for key in self.coach.store.team_users(PLATFORM, team))
+        paused = await self.work.run(self.pause_team, team)
         logger.info("slack: the app was removed from %s: %s members' nudges paused", team,
                     paused)
         installations = self._installations
         if installations is not None:
             await installations.async_delete_all(enterprise_id=context.enterprise_id,
                                                   team_id=team)
+
+    def pause_team(self, team: str) -> int:
+        """Pause the nudges of every member of a workspace; return how many changed."""
+        return sum(self.coach.set_reachable(PLATFORM, key, False)
+                   for key in self.coach.store.team_users(PLATFORM, team))
 
     # the App Home tab and the settings modal
     async def on_home_opened(self, event: dict, client: AsyncWebClient,
@@ -479,7 +504,7 @@ class SlackAdapter:
         """Publish the member's Home tab, with the chart of their weeks once they have
         some; without it when its upload failed or Slack refuses the picture."""
         key = user_key(context)
-        view = home.overview(self.coach, PLATFORM, key)
+        view = await self.work.run(home.overview, self.coach, PLATFORM, key)
         picture = await self.home_chart(client, key, view) if view.chart else None
         try:
             await client.views_publish(user_id=context.user_id, view=home_view(view, picture))
@@ -488,7 +513,7 @@ class SlackAdapter:
                 raise
             logger.warning("%s: the Home tab's chart was refused (%s), shown without it",
                            key, error.response.get("errors") or "invalid_blocks")
-            self.forget_refused_chart(key)
+            await self.work.run(self.forget_refused_chart, key)
             await client.views_publish(user_id=context.user_id, view=home_view(view))
 
     async def home_chart(self, client: AsyncWebClient, key: str,
@@ -496,13 +521,13 @@ class SlackAdapter:
         """Return the id of the Slack file showing the member's chart: the one uploaded
         for these figures, else a new one (drawn off the event loop, uploaded to no
         channel, the one it replaces deleted); None when the upload failed."""
-        store, figures = self.coach.store, view.chart.key()
+        store, figures, run = self.coach.store, view.chart.key(), self.work.run
         async with self._charts.hold(key):
-            user_id = self._user_id(key)
-            kept = store.home_chart(user_id)
+            user_id = await run(self._user_id, key)
+            kept = await run(store.home_chart, user_id)
             if kept is not None and kept.figures == figures:
                 return kept.file_id
-            png = await asyncio.to_thread(view.chart.png)
+            png = await self.work.draw(drawing(view.chart))  # in the render process
             try:
                 response = await client.files_upload_v2(
                     content=png, filename="chart.png", alt_txt=view.chart_alt[:1000],
@@ -513,7 +538,8 @@ class SlackAdapter:
                 logger.warning("%s: the Home tab's chart was not uploaded (%s)", key,
                                type(error).__name__)
                 return None
-            store.save_home_chart(user_id, ChartFile(figures, file_id, self.coach.clock()))
+            await run(store.save_home_chart, user_id,
+                      ChartFile(figures, file_id, self.coach.clock()))
         if kept is not None:
             try:  # the old picture showed figures that are not theirs any more
                 await client.files_delete(file=kept.file_id)
@@ -539,27 +565,26 @@ class SlackAdapter:
         what = action.get("value", "")
         key = user_key(context)
         if what == "settings":
-            schedule, _ = self.coach.checkins.schedule_of(self._user_id(key))
+            schedule, language = await self.work.run(self._settings_of, key)
             _, zone = await self.profile(client, context.user_id, key)
             await client.views_open(trigger_id=body["trigger_id"], view=settings_modal(
-                self.coach.language_of(PLATFORM, key), schedule,
-                self.coach.checkins.default_timezone, zone))
+                language, schedule, self.coach.checkins.default_timezone, zone))
             return
         command = HOME_COMMANDS.get(what)
         delivery = action_key(context, body) if command else None  # kept: keep_message
         if what == "checkin":
-            form = home.checkin_form(self.coach, PLATFORM, key)
+            form = await self.work.run(home.checkin_form, self.coach, PLATFORM, key)
             if form is not None:
                 await client.views_open(trigger_id=body["trigger_id"],
                                         view=checkin_modal(form))
-                self.handled(delivery)  # the modal is open: nothing left for a restart
+                await self.mark(delivery)  # the modal is open: nothing left for a restart
                 return
         if command is None:
             return  # a button of an older Home tab: nothing to do
         async with self._locks.hold(key):
             channel = await self.dm_channel(client, context.user_id, key)
             replies = await self.handle(client, context, text=command, delivery=delivery)
-            self.handled(delivery)
+            await self.mark(delivery)
             if not replies:  # a retried press, handled before
                 if self.queued():
                     self.outbox.kick()
@@ -571,22 +596,29 @@ class SlackAdapter:
         user = self.coach.store.load_user(PLATFORM, key)
         return user.id if user else 0
 
+    def _settings_of(self, key: str) -> tuple[object, str]:
+        """Return a member's schedule and language (for the settings modal)."""
+        user = self.coach.store.load_user(PLATFORM, key)
+        schedule, _ = self.coach.checkins.schedule_of(user.id if user else 0)
+        return schedule, user.language if user else self.coach.default_language
+
     async def on_settings_submitted(self, ack, body: dict, view: dict,
                                     client: AsyncWebClient,
                                     context: AsyncBoltContext) -> None:
         """Save the settings modal, or show each wrong field's error in the modal."""
         key = user_key(context)
-        language = self.coach.language_of(PLATFORM, key)
+        language = await self.language(key)
         values = submitted_settings(language, view.get("state", {}).get("values", {}))
-        errors = home.save_settings(self.coach, PLATFORM, key, values, save=False)
+        errors = await self.work.run(partial(home.save_settings, save=False), self.coach,
+                                     PLATFORM, key, values)
         if errors:
             await ack(response_action="errors", errors=errors)
             return
         payload = {"view": SETTINGS_VIEW, "values": values}
-        delivery = self.keep_submission(context, body, payload)
+        delivery = await self.work.run(self.keep_submission, context, body, payload)
         await ack()
         async with self._locks.hold(key):
-            self.apply_submission(key, payload, delivery)
+            await self.work.run(self.apply_submission, key, payload, delivery)
         await self.publish_home(client, context)
 
     async def on_checkin_submitted(self, ack, body: dict, view: dict,
@@ -597,17 +629,16 @@ class SlackAdapter:
         key = user_key(context)
         values = submitted_checkin(view.get("state", {}).get("values", {}))
         async with self._locks.hold(key):
-            errors = home.save_checkin(self.coach, PLATFORM, key, values, save=False)
+            errors = await self.work.run(partial(home.save_checkin, save=False), self.coach,
+                                         PLATFORM, key, values)
             if errors:
                 await ack(response_action="errors", errors=errors)
                 return
             payload = {"view": CHECKIN_VIEW, "values": values}
-            delivery = self.keep_submission(context, body, payload)
+            delivery = await self.work.run(self.keep_submission, context, body, payload)
             await ack()
-            replies, chart, expects = self.save_submission(key, payload)
-            if chart is not None:  # the verdict's chart, drawn off the event loop
-                replies = home.with_chart(replies, await asyncio.to_thread(chart.png))
-            replies = self.queue_after(key, replies, expects, delivery)
+            # the verdict, its chart still to draw (by the sender, in the render process)
+            replies = await self.work.run(self.apply_submission, key, payload, delivery)
             channel = await self.dm_channel(client, context.user_id, key)
             await self.reply(client, channel, key, replies)
         await self.publish_home(client, context)
@@ -625,10 +656,11 @@ class SlackAdapter:
     def apply_submission(self, key: str, payload: dict, delivery: str | None) -> list[Reply]:
         """Save a submitted modal (settings, check-in, team digest) and return what
         follows it (the check-in's verdict and chart, the digest's confirmation), queued
-        as `queue_after` says. Draws the chart where it runs: at start (`replay`)."""
+        as `queue_after` says; the chart goes as a drawing (made just before its send).
+        On the store's thread."""
         replies, chart, expects = self.save_submission(key, payload)
         if chart is not None:
-            replies = home.with_chart(replies, chart.png())
+            replies = home.with_chart(replies, drawing(chart))
         return self.queue_after(key, replies, expects, delivery)
 
     def save_submission(self, key: str,
@@ -684,8 +716,8 @@ class SlackAdapter:
             return
         key = user_key(context)
         try:
-            replies = self.coach.again(PLATFORM, key, t(
-                self.coach.language_of(PLATFORM, key), "error.again"))
+            replies = await self.work.run(self.coach.again, PLATFORM, key, t(
+                await self.language(key), "error.again"))
         except Exception:
             logger.warning("could not show %s their question again", context.user_id)
             replies = [Reply(t(self.coach.default_language, "error.generic"))]
@@ -706,11 +738,13 @@ class SlackAdapter:
         elif replies:
             await self.send(client, channel, key, replies)
 
-    async def deliver_row(self, app: AsyncApp, key: str, reply: Reply) -> None:
-        """Send one outbox row in the member's DM, the failure said in the outbox's
-        terms: Retry (429, 5xx, timeouts, resets) or Undeliverable."""
-        try:
-            await self.deliver(app, key, [reply])
+    async def deliver_row(self, app: AsyncApp, key: str, reply: Reply,
+                          bulk: bool = False) -> None:
+        """Send one outbox row in the member's DM (a nudge when `bulk`: paced), the
+        failure said in the outbox's terms: Retry (429, 5xx, timeouts, resets) or
+        Undeliverable."""
+        try:  # not under the member's lock: a message waiting for this row holds it
+            await self.post(app, key, [reply], bulk)
         except SlackApiError as error:
             code = error.response.get("error") or ""
             status = error.response.status_code
@@ -726,13 +760,29 @@ class SlackAdapter:
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
             raise Retry(type(error).__name__) from None
 
-    async def deliver(self, app: AsyncApp, key: str, replies: list[Reply]) -> None:
-        """Send a nudge the member did not ask for, in the app's DM with them."""
+    async def deliver(self, app: AsyncApp, key: str, replies: list[Reply],
+                      bulk: bool = True) -> None:
+        """Send replies in the app's DM with a member: a nudge they did not ask for when
+        `bulk`, paced per workspace at NUDGE_PACES."""
+        async with self._locks.hold(key):
+            await self.post(app, key, replies, bulk)
+
+    async def post(self, app: AsyncApp, key: str, replies: list[Reply], bulk: bool) -> None:
+        """Post replies in the app's DM with a member (paced when `bulk`)."""
         team, _, user = key.partition(":")
         client = await client_for(app, team)
-        async with self._locks.hold(key):
-            channel = await self.dm_channel(client, user, key)
-            await self.send(client, channel, key, replies)
+        if bulk and key not in self._channels:
+            await self.pace(team, "conversations.open", None)
+        channel = await self.dm_channel(client, user, key)
+        await self.send(client, channel, key, replies, nudging=team if bulk else None)
+
+    async def pace(self, team: str, method: str, channel: str | None) -> None:
+        """Wait for the slot of one nudge's call to `method` in workspace `team`."""
+        rate, per_channel = NUDGE_PACES[method]
+        pacer = self._pacers.get((team, method))
+        if pacer is None:
+            pacer = self._pacers[team, method] = Pacer(rate, per_channel)
+        await pacer.wait(channel, bulk=True)
 
     # the team digest
     def digest_command(self, raw: str, command: dict, context: AsyncBoltContext) -> str:
@@ -764,8 +814,8 @@ class SlackAdapter:
     async def open_digest_settings(self, client: AsyncWebClient, command: dict,
                                    context: AsyncBoltContext) -> str | None:
         """Open the digest's modal for whoever set it; else return why not."""
-        language = self.coach.language_of(PLATFORM, user_key(context))
-        digest = self.coach.store.load_digest(context.team_id)
+        language = await self.language(user_key(context))
+        digest = await self.work.run(self.coach.store.load_digest, context.team_id)
         if digest is None:
             return t(language, "digest.pick_channel")
         if digest.set_by and digest.set_by != context.user_id:
@@ -779,21 +829,21 @@ class SlackAdapter:
                                   client: AsyncWebClient,
                                   context: AsyncBoltContext) -> None:
         """Save the digest's day, time and language; confirm in the setter's DM."""
-        key = user_key(context)
+        key, run = user_key(context), self.work.run
         chosen = submitted_digest(view.get("state", {}).get("values", {}))
         payload = {"view": DIGEST_VIEW, "chosen": list(chosen) if chosen else None}
-        errors, _ = self.save_digest(key, payload, save=False)
+        errors, _ = await run(partial(self.save_digest, save=False), key, payload)
         if errors:
             await ack(response_action="errors", errors=errors)
             return
-        delivery = self.keep_submission(context, body, payload)
+        delivery = await run(self.keep_submission, context, body, payload)
         await ack()
         async with self._locks.hold(key):
-            _, replies = self.save_digest(key, payload)
+            _, replies = await run(self.save_digest, key, payload)
             channel = await self.dm_channel(client, context.user_id, key)
             for reply in replies:  # as typed, with its link to the channel
                 await client.chat_postMessage(channel=channel, text=reply.text)
-            self.handled(delivery)
+            await self.mark(delivery)
 
     def save_digest(self, key: str, payload: dict,
                     save: bool = True) -> tuple[dict[str, str], list[Reply]]:
@@ -823,13 +873,14 @@ class SlackAdapter:
     async def post_due_digests(self, app: AsyncApp) -> int:
         """Post every due team digest about the week just finished; return how many."""
         store, now, posted = self.coach.store, self.coach.clock(), 0
-        for digest in store.due_digests(now):
+        run = self.work.run
+        for digest in await run(store.due_digests, now):
             language = digest.language or self.coach.default_language
             schedule = Schedule(weekday=digest.weekday, at=digest.at, timezone=digest.timezone)
-            if not store.claim_digest(digest, next_due(schedule, now)):
+            if not await run(store.claim_digest, digest, next_due(schedule, now)):
                 continue
             day = local_day(digest.due, digest.timezone)
-            shared = store.shared_week(PLATFORM, digest.team, day)
+            shared = await run(store.shared_week, PLATFORM, digest.team, day)
             if not shared:
                 continue  # nobody shared a check-in: nothing to post
             week = period_name(language, *checkin_days(last_sunday(day)
@@ -847,8 +898,8 @@ class SlackAdapter:
         """Delete in Slack the Home tab pictures of members who deleted their data (kept
         by `delete_user` as their workspace and file id); return how many went. One that
         fails for a passing reason is tried again next round."""
-        store, deleted = self.coach.store, 0
-        for forgotten in store.forgotten_files(PLATFORM):
+        store, deleted, run = self.coach.store, 0, self.work.run
+        for forgotten in await run(store.forgotten_files, PLATFORM):
             try:
                 client = await client_for(app, forgotten.place)
                 await client.files_delete(file=forgotten.file_id)
@@ -863,7 +914,7 @@ class SlackAdapter:
                 logger.warning("a deleted member's picture was not deleted (%s)",
                                type(error).__name__)
                 continue
-            store.file_deleted(forgotten.id)
+            await run(store.file_deleted, forgotten.id)
             deleted += 1
         return deleted
 
@@ -877,8 +928,16 @@ class SlackAdapter:
         locale, zone = await self.profile(client, context.user_id, key)
         if text is not None and self.queued():  # its question may be on its way still
             await settled(self.coach.store, PLATFORM, key)
-        return self.coach.handle(Inbound(PLATFORM, key, text=text, choice=choice,
-                                         language=locale, timezone=zone, delivery=delivery))
+        return await self.work.run(self.coach.handle, Inbound(
+            PLATFORM, key, text=text, choice=choice, language=locale, timezone=zone,
+            delivery=delivery))
+
+    async def language(self, key: str, replies: list[Reply] = ()) -> str:
+        """Return the language a member reads: the replies', else the stored one."""
+        for reply in replies:
+            if reply.language:
+                return reply.language
+        return await self.work.run(self.coach.language_of, PLATFORM, key)
 
     async def profile(self, client: AsyncWebClient, user_id: str,
                       key: str) -> tuple[str | None, str | None]:
@@ -903,13 +962,18 @@ class SlackAdapter:
         return self._channels[key]
 
     async def send(self, client: AsyncWebClient, channel: str, key: str,
-                   replies: list[Reply]) -> None:
-        """Post neutral replies as Block Kit messages, then any file."""
-        language = self.coach.language_of(PLATFORM, key)
+                   replies: list[Reply], nudging: str | None = None) -> None:
+        """Post neutral replies as Block Kit messages, then any file (a chart or a PDF
+        drawn off the loop once the text before it is posted); a nudge to a member of
+        workspace `nudging` is paced at NUDGE_PACES."""
+        language = await self.language(key, replies) if replies else None
         for reply in replies:
-            for blocks in messages(reply, language):
+            for blocks in messages(reply, reply.language or language):
+                if nudging is not None:
+                    await self.pace(nudging, "chat.postMessage", channel)
                 await client.chat_postMessage(channel=channel, text=reply.text[:SECTION_LIMIT],
                                               blocks=blocks)
+            reply = await self.work.made(reply)
             if reply.document is not None:
                 await client.files_upload_v2(
                     channel=channel, content=reply.document.content,
@@ -1083,7 +1147,7 @@ async def running(settings: Settings, coach: Coach, app: AsyncApp,
     if adapter.outbox is not None:
         adapter.outbox.add(PLATFORM, partial(adapter.deliver_row, app))
         if adapter.queued():
-            adapter.replay()  # what a killed worker had acknowledged and not handled
+            await adapter.replay()  # what a killed worker had acknowledged and not handled
     digesting = asyncio.create_task(digest_loop(adapter, app))
     handler = None
     if settings.slack_app_token:

@@ -22,9 +22,10 @@ import hmac
 import html
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from functools import partial
+from typing import Any
 from urllib.parse import urlparse
 
 from aiohttp import web
@@ -34,12 +35,14 @@ from telegram import (Bot, BotCommand, BotCommandScopeDefault, CallbackQuery, Ch
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError,
                             RetryAfter, TelegramError, TimedOut)
-from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,
+from telegram.ext import (Application, ApplicationBuilder, BaseRateLimiter,
                           BaseUpdateProcessor, CallbackQueryHandler, ChatMemberHandler,
                           ContextTypes, MessageHandler, filters)
 
 from bot.config import ConfigError, Settings
+from bot.offload import Offload, offload_of
 from bot.ordering import KeyedLocks
+from bot.pacing import Pacer
 from bot.outbox import OutboxSender, Retry, Undeliverable, settled
 from bot.scheduler import Sender
 from bot.text import split_text
@@ -70,6 +73,10 @@ FLUSH_TIMEOUT = 10.0  # seconds to send what is left in the outbox when stopping
 # most of the bot's CPU under load: 4.7 of 9 CPU seconds for 1,400 requests, profiled); a
 # few carry Telegram's 30 messages a second.
 CONNECTIONS = 8
+PACE = 28.0  # messages a second overall: Telegram allows about 30, the rest is margin
+PER_CHAT = 1.0  # seconds between two nudges to one chat
+BULK = "bulk"  # the rate_limit_args of a nudge's sends: they queue behind one another
+TYPING_AFTER = 0.5  # seconds a turn may take before "typing…" shows
 COMMANDS = ("start", "plan", "pdf", "checkin", "report", "settings", "back", "help",
             "restart", "language", "export", "delete")
 
@@ -96,6 +103,42 @@ class PerUserOrder(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         """Nothing to tear down."""
+
+
+class PacedLimiter(BaseRateLimiter):
+    """Every call that sends to a chat waits for its slot in the bot's Pacer (replies
+    ahead, nudges spread at PACE, one a second to a chat); a 429 holds that chat only,
+    for its retry_after, and the call is tried again (at most `max_retries` times, then
+    the outbox retries the row)."""
+
+    def __init__(self, pacer: Pacer | None = None, max_retries: int = 3) -> None:
+        self.pacer = pacer or Pacer(PACE, PER_CHAT)
+        self.max_retries = max_retries
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+    async def process_request(self, callback: Callable[..., Coroutine[Any, Any, Any]],
+                              args: Any, kwargs: dict[str, Any], endpoint: str,
+                              data: dict[str, Any], rate_limit_args: str | None) -> Any:
+        chat = data.get("chat_id")
+        paced = chat is not None and endpoint != "sendChatAction"
+        for attempt in range(self.max_retries + 1):
+            if paced:
+                await self.pacer.wait(chat, bulk=rate_limit_args == BULK)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                if attempt == self.max_retries:
+                    raise
+                seconds = _seconds(error.retry_after)
+                logger.info("%s to chat %s refused (429): tried again in %.1f s", endpoint,
+                            chat, seconds)
+                self.pacer.refused(chat, seconds)
+        raise AssertionError("unreachable")  # pragma: no cover
 
 
 def keyboard(reply: Reply, language: str) -> InlineKeyboardMarkup | ForceReply | None:
@@ -166,12 +209,28 @@ class TelegramAdapter:
     coach's replies are rows committed with the message, and the adapter only wakes the
     sender; without one (tests of the adapter alone), it sends them itself."""
 
-    def __init__(self, coach: Coach, outbox: OutboxSender | None = None) -> None:
+    def __init__(self, coach: Coach, outbox: OutboxSender | None = None,
+                 work: Offload | None = None) -> None:
         self.coach = coach
         self.outbox = outbox
+        self.work = work or offload_of(coach.store)
 
     def queued(self) -> bool:
         return self.outbox is not None and self.coach.queues(PLATFORM)
+
+    async def handle(self, inbound: Inbound, bot: Bot | None = None,
+                     chat_id: int | None = None) -> list[Reply]:
+        """Pass one message to the coach, on the store's thread; "typing…" shows in the
+        chat when the turn takes longer than TYPING_AFTER."""
+        turn = asyncio.ensure_future(self.work.run(self.coach.handle, inbound))
+        if bot is not None and chat_id is not None:
+            done, _ = await asyncio.wait([turn], timeout=TYPING_AFTER)
+            if not done:
+                try:
+                    await bot.send_chat_action(chat_id, ChatAction.TYPING)
+                except TelegramError as error:
+                    logger.info("typing not shown: %s", type(error).__name__)
+        return await turn
 
     async def reply(self, bot: Bot, chat_id: int, user_id: str, replies: list[Reply]) -> None:
         """Have the coach's replies sent: the outbox's rows, or sent here and now."""
@@ -180,16 +239,17 @@ class TelegramAdapter:
         elif replies:
             await self.send(bot, chat_id, user_id, replies)
 
-    def language(self, user_id: str) -> str:
-        return self.coach.language_of(PLATFORM, user_id)
+    async def language(self, user_id: str) -> str:
+        return await self.work.run(self.coach.language_of, PLATFORM, user_id)
 
-    def first_time(self, update: Update) -> bool:
+    async def first_time(self, update: Update) -> bool:
         """Record an update that does not reach the coach (a check mark, a group message);
         False when it was seen before. Updates for the coach are recorded by the coach, in
         the transaction that handles them."""
         user = update.effective_user
         key = f"{PLATFORM}:{user.id}" if user else None
-        if self.coach.store.record_update(PLATFORM, update.update_id, key):
+        if await self.work.run(self.coach.store.record_update, PLATFORM, update.update_id,
+                               key):
             return True
         logger.info("update %s already processed", update.update_id)
         return False
@@ -198,7 +258,7 @@ class TelegramAdapter:
         """Handle typed text; in a group, invite the user to a private chat."""
         message, user = update.effective_message, update.effective_user
         if update.effective_chat.type != ChatType.PRIVATE:
-            if user is None or not self.first_time(update):
+            if user is None or not await self.first_time(update):
                 return
             # a deep link: it opens the private chat, whose Start sends "/start group"
             link = f"https://t.me/{context.bot.username}?start={GROUP_PAYLOAD}"
@@ -210,8 +270,9 @@ class TelegramAdapter:
                           delivery=str(update.update_id), start_payload=payload)
         if self.queued():  # the question it answers may be on its way still
             await settled(self.coach.store, PLATFORM, str(user.id))
-        await self.reply(context.bot, update.effective_chat.id, str(user.id),
-                         self.coach.handle(inbound))
+        chat = update.effective_chat.id
+        await self.reply(context.bot, chat, str(user.id),
+                         await self.handle(inbound, context.bot, chat))
 
     async def on_not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer a photo, a voice note, a sticker... in a private chat: a line asking for
@@ -221,17 +282,17 @@ class TelegramAdapter:
         inbound = Inbound(PLATFORM, str(user.id), language=user.language_code,
                           delivery=str(update.update_id), not_text=kind)
         await self.reply(context.bot, update.effective_chat.id, str(user.id),
-                         self.coach.handle(inbound))
+                         await self.handle(inbound))
 
     async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer an edited message once (however often it is edited): the original is
         kept, nothing changes."""
         message, user = update.effective_message, update.effective_user
-        if not self.coach.store.record_update(
-                PLATFORM, f"edited:{message.chat.id}:{message.message_id}"):
+        if not await self.work.run(self.coach.store.record_update, PLATFORM,
+                                   f"edited:{message.chat.id}:{message.message_id}"):
             return
         await self.send(context.bot, message.chat.id, str(user.id),
-                        [Reply(t(self.language(str(user.id)), "edited"))])
+                        [Reply(t(await self.language(str(user.id)), "edited"))])
 
     async def on_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The user blocked the bot (kicked) or deleted the chat: pause their nudges;
@@ -242,9 +303,11 @@ class TelegramAdapter:
             return
         status = change.new_chat_member.status
         if status in (ChatMember.BANNED, ChatMember.LEFT):
-            self.coach.set_reachable(PLATFORM, str(change.chat.id), False)
+            await self.work.run(self.coach.set_reachable, PLATFORM, str(change.chat.id),
+                                False)
         elif status == ChatMember.MEMBER:
-            self.coach.set_reachable(PLATFORM, str(change.chat.id), True)
+            await self.work.run(self.coach.set_reachable, PLATFORM, str(change.chat.id),
+                                True)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle a pressed button: toggle a check mark, or send the choice to the coach.
@@ -258,10 +321,10 @@ class TelegramAdapter:
         kind, _, rest = str(query.data or "").partition("|")
         if labels is None or kind not in ("c", "t", "d"):
             logger.info("update %s: a button that is not the coach's", update.update_id)
-            await self.toast(query, t(self.language(str(user.id)), "button.unknown"))
+            await self.toast(query, t(await self.language(str(user.id)), "button.unknown"))
             return
         if kind == "t":
-            if not self.first_time(update):
+            if not await self.first_time(update):
                 return
             await self.toast(query)
             await self.edited(query.edit_message_reply_markup(toggled(markup, query.data)))
@@ -274,13 +337,14 @@ class TelegramAdapter:
             values = (value,)
         # recorded by its message and button: a second tap on it is not handled again (the
         # coach tells a stale question's other buttons; a settings button works twice)
-        replies = self.coach.handle(Inbound(
+        replies = await self.handle(Inbound(
             PLATFORM, str(user.id), choice=Choice(prompt, values), language=user.language_code,
-            delivery=f"button:{message.chat.id}:{message.message_id}:{query.data}"))
+            delivery=f"button:{message.chat.id}:{message.message_id}:{query.data}"),
+            context.bot, message.chat.id)
         if not replies:  # a double tap, or a redelivery: handled before (its unsent
             if self.queued():  # replies are the outbox's)
                 self.outbox.kick()
-            await self.toast(query, t(self.language(str(user.id)), "already_answered"))
+            await self.toast(query, t(await self.language(str(user.id)), "already_answered"))
             return
         if replies[0].notice:
             await self.toast(query, replies[0].text)
@@ -316,28 +380,39 @@ class TelegramAdapter:
         except BadRequest as error:
             logger.info("message not edited: %s", error.message)
 
-    async def send(self, bot: Bot, chat_id: int, user_id: str, replies: list[Reply]) -> None:
-        """Send neutral replies: HTML text split under 4,096 characters, keyboards, files."""
-        language = self.language(user_id)
+    async def send(self, bot: Bot, chat_id: int, user_id: str, replies: list[Reply],
+                   bulk: bool = False) -> None:
+        """Send neutral replies: HTML text split under 4,096 characters, keyboards, files
+        (a chart or a PDF drawn off the loop once the text before it is sent, "sending a
+        photo…" showing meanwhile); `bulk` for a nudge, which waits behind the users'
+        replies at the pacer."""
+        language, pace = None, BULK if bulk else None
         for reply in replies:
+            language = reply.language or language or await self.language(user_id)
             chunks = split_text(html.escape(reply.text, quote=False), MAX_TEXT)
             for number, chunk in enumerate(chunks, start=1):
                 markup = keyboard(reply, language) if number == len(chunks) else None
                 await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML,
-                                               reply_markup=markup)
+                                       reply_markup=markup, rate_limit_args=pace)
             if reply.document is not None:
                 await bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
-                await bot.send_document(chat_id, InputFile(
-                    reply.document.content, filename=reply.document.filename))
-            if reply.image is not None:
+            elif reply.image is not None:
                 await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
-                await bot.send_photo(chat_id, reply.image)
+            reply = await self.work.made(reply)
+            if reply.document is not None:
+                await bot.send_document(chat_id, InputFile(
+                    reply.document.content, filename=reply.document.filename),
+                    rate_limit_args=pace)
+            if reply.image is not None:
+                if reply.document is not None:
+                    await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+                await bot.send_photo(chat_id, reply.image, rate_limit_args=pace)
 
-    async def deliver(self, bot: Bot, chat: str, reply: Reply) -> None:
+    async def deliver(self, bot: Bot, chat: str, reply: Reply, bulk: bool = False) -> None:
         """Send one outbox row, the failure said in the outbox's terms: Retry (429, 5xx,
         timeouts, resets) or Undeliverable (blocked, a bad request)."""
         try:
-            await self.send(bot, int(chat), chat, [reply])
+            await self.send(bot, int(chat), chat, [reply], bulk)
         except RetryAfter as error:
             raise Retry("RetryAfter", _seconds(error.retry_after)) from None
         except Forbidden as error:  # blocked, or the account deleted
@@ -357,8 +432,9 @@ class TelegramAdapter:
                 and update.effective_chat.type == ChatType.PRIVATE:
             user_id = str(update.effective_user.id)
             try:
-                language = self.language(user_id)
-                replies = self.coach.again(PLATFORM, user_id, t(language, "error.again"))
+                language = await self.language(user_id)
+                replies = await self.work.run(self.coach.again, PLATFORM, user_id,
+                                              t(language, "error.again"))
             except Exception:
                 logger.warning("could not show user %s their question again", user_id)
                 replies = [Reply(t(self.coach.default_language, "error.generic"))]
@@ -386,7 +462,7 @@ def build_application(settings: Settings, coach: Coach,
         ApplicationBuilder().token(settings.telegram_token)
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_api_url.replace("/bot", "/file/bot"))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(PacedLimiter())
         .connection_pool_size(CONNECTIONS)
         .concurrent_updates(PerUserOrder())
         .build()
@@ -464,16 +540,17 @@ class Poller:
                  timeout: int = POLL_TIMEOUT) -> None:
         self.application, self.coach, self.timeout = application, coach, timeout
         self.store = coach.store
+        self.work = offload_of(coach.store)
         self._tasks: set[asyncio.Task] = set()
         self._polling: asyncio.Task | None = None
 
-    def start(self) -> None:
-        self.replay()
+    async def start(self) -> None:
+        await self.replay()
         self._polling = asyncio.create_task(self._poll())
 
-    def replay(self) -> int:
+    async def replay(self) -> int:
         """Handle the updates stored and not handled yet; return how many."""
-        kept = self.store.unhandled(PLATFORM)
+        kept = await self.work.run(self.store.unhandled, PLATFORM)
         for row in kept:
             self._handle(Update.de_json(row.payload, self.application.bot))
         if kept:
@@ -510,8 +587,8 @@ class Poller:
             if not updates:
                 continue
             now = self.coach.clock()
-            self.store.receive(PLATFORM, [(str(u.update_id), chat_of(u), u.to_dict())
-                                          for u in updates], now)
+            await self.work.run(self.store.receive, PLATFORM, [
+                (str(u.update_id), chat_of(u), u.to_dict()) for u in updates], now)
             offset = updates[-1].update_id + 1  # confirmed by the next call: stored now
             for update in updates:
                 self._handle(update)
@@ -528,7 +605,8 @@ class Poller:
                 update, application.process_update(update))
         except Exception:
             logger.exception("update %s failed", update.update_id)
-        self.store.mark_handled(PLATFORM, str(update.update_id), self.coach.clock())
+        await self.work.run(self.store.mark_handled, PLATFORM, str(update.update_id),
+                            self.coach.clock())
 
 
 @asynccontextmanager
@@ -544,7 +622,8 @@ async def running(settings: Settings, coach: Coach, web_app: web.Application | N
     adapter = TelegramAdapter(coach, outbox)
     application = build_application(settings, coach, adapter)
     webhook = settings.telegram_webhook_url
-    if not webhook and not coach.store.claim_leadership("telegram-polling"):
+    if not webhook and not await adapter.work.run(coach.store.claim_leadership,
+                                                  "telegram-polling"):
         raise PollingTaken("another worker is already long-polling this Telegram bot: "
                            "with several workers, set TELEGRAM_WEBHOOK_URL (webhook mode)")
     await initialize(application)
@@ -563,11 +642,11 @@ async def running(settings: Settings, coach: Coach, web_app: web.Application | N
         await application.start()
         if not webhook:
             poller = Poller(application, coach)
-            poller.start()
+            await poller.start()
         logger.info("telegram: running (%s)", "webhook" if webhook else "long polling")
 
         async def send(user_id: str, replies: list[Reply]) -> None:
-            await adapter.send(application.bot, int(user_id), user_id, replies)
+            await adapter.send(application.bot, int(user_id), user_id, replies, bulk=True)
         try:
             yield send
         finally:

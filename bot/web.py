@@ -13,6 +13,7 @@ from typing import AsyncIterator
 
 from aiohttp import web
 
+from bot.offload import offload_of
 from storage.port import Store
 
 logger = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ HEALTH_PATH = "/healthz"
 def health_handler(store: Store):
     """Return the /healthz handler: 200 when the database answers, else 503."""
     async def healthz(_: web.Request) -> web.Response:
-        reachable = _ping(store)  # SELECT 1 on this thread: SQLite's connection is ours
+        reachable = await offload_of(store).run(_ping, store)  # on the store's thread
         return web.Response(text="ok" if reachable else "database unreachable",
                             status=200 if reachable else 503)
     return healthz

@@ -25,7 +25,7 @@ from flows.answers import is_dont_know
 from flows.business import kind_of
 from flows.chart import Chart, ChartTexts, ChartWeek
 from flows.i18n import catalogue, in_currency, money, number, t
-from flows.messages import Option, Reply
+from flows.messages import Deferred, Option, Reply
 from flows.parsing import (MAX_BUDGET, MAX_HOURS, MAX_RESULTS, InvalidAnswer, Noted, Unsure,
                            currency_scale, parse_count, parse_revenue, parse_split,
                            parse_week_hours)
@@ -49,6 +49,11 @@ MAX_PAUSE_DAYS = 2 * 366  # a longer pause is a stop ("réglages stop")
 COUNTED_BY = {"below_target": "pace", "no_result_yet": "dry_weeks"}
 # The verdicts that offer to review the strategy, other answers kept.
 REVIEWED = ("no_results", "dry_review")
+
+
+def drawing(chart: Chart) -> Deferred:
+    """Return a chart as a drawing still to make (slow: by the adapters, off the loop)."""
+    return Deferred("flows.chart:draw", (chart,))
 
 
 def prompt_of(step: str) -> str:
@@ -505,7 +510,7 @@ class CheckinDesk:
     def verdict_replies(self, language: str, user_id: int, answers: dict) -> list[Reply]:
         """Return the verdict on the last period, its figures, the next step and the chart."""
         replies, chart = self.verdict_undrawn(language, user_id, answers)
-        return [replace(replies[0], image=chart.png()), *replies[1:]]
+        return [replace(replies[0], image=drawing(chart)), *replies[1:]]
 
     def verdict_undrawn(self, language: str, user_id: int,
                         answers: dict) -> tuple[list[Reply], Chart]:
@@ -623,9 +628,10 @@ class CheckinDesk:
                  dry_weeks=p.get("dry_weeks", 0))
 
     def chart(self, language: str, verdict: Verdict, answers: dict,
-              history: list[WeekReport]) -> bytes:
-        """Return the chart of the weeks: hours and results, the plan's hours and pace."""
-        return self.chart_of(language, verdict, answers, history).png()
+              history: list[WeekReport]) -> Deferred:
+        """Return the chart of the weeks (hours and results, the plan's hours and pace),
+        to be drawn after the transaction, off the event loop."""
+        return drawing(self.chart_of(language, verdict, answers, history))
 
     def chart_of(self, language: str, verdict: Verdict, answers: dict,
                  history: list[WeekReport]) -> Chart:

@@ -11,7 +11,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 import storage
@@ -22,7 +22,7 @@ from flows.i18n import DEFAULT_LANGUAGE, LANGUAGES, in_currency, money, number, 
 from flows.checkin import CheckinDesk
 from flows.interview import (PLAN_CONFIRMED, SHOWING_PLAN, Interview, build_machine,
                              resume_state)
-from flows.messages import Document, Inbound, Reply, sanitized
+from flows.messages import NUDGE, Deferred, Document, Inbound, Reply, sanitized
 from flows.business import guess_kind
 from flows.choices import parse_choices
 from flows.parsing import InvalidAnswer, Unsure
@@ -113,8 +113,8 @@ class Coach:
             self.store.save_user(user, previous)
             if user.state == PLAN_CONFIRMED:  # they write: they can be reached again
                 self.checkins.set_reachable(user.id, True)
-        logger.info("user %s: %s", user.id, user.state)
-        return replies, None if turn.deleted else user.id, expects
+        logger.debug("user %s: %s", user.id, user.state)
+        return written_in(user.language, replies), None if turn.deleted else user.id, expects
 
     def _load_user(self, inbound: Inbound) -> storage.UserRecord:
         """Return the stored user, created on first contact in their platform's language."""
@@ -468,12 +468,12 @@ class Coach:
         if turn.interview.question is not None:
             count = render.remaining_questions(turn.interview.question)
             return [self.current(turn, t(turn.language, "plan.not_ready", n=count))]
-        from flows.plan_document import PlanDocument, plan_pdf  # matplotlib: slow import
         language, answers = turn.language, turn.interview.answers
         schedule, _ = self.checkins.schedule_of(turn.user.id)
         texts = plan.document_texts(language, answers, self._routine(turn, schedule),
                                     self.checkins.today(schedule))
-        document = Document(f"plan-{turn.user.id}.pdf", plan_pdf(PlanDocument(**texts)),
+        document = Document(f"plan-{turn.user.id}.pdf",
+                            Deferred("flows.coach:draw_plan_pdf", (texts,)),
                             "application/pdf")
         return [Reply(t(language, "plan.document.done"), document=document)]
 
@@ -560,10 +560,11 @@ class Coach:
             return []
         intro = t(user.language, "checkin.reminder" if reminder else "checkin.intro",
                   week=record.week)
-        replies = [self.checkins.ask(user.language, record.step, user.answers, intro, record)]
+        replies = written_in(user.language, [self.checkins.ask(user.language, record.step,
+                                                               user.answers, intro, record)])
         if self.queues(platform):
             self.store.enqueue(platform, platform_user_id, replies,
-                               checkin.prompt_of(record.step), self.clock(), user.id)
+                               checkin.prompt_of(record.step), self.clock(), user.id, NUDGE)
         return replies
 
     def again(self, platform: str, platform_user_id: str, before: str) -> list[Reply]:
@@ -594,3 +595,15 @@ class Coach:
         """Return the language a user reads, the default for an unknown user."""
         user = self.store.load_user(platform, user_id)
         return user.language if user else self.default_language
+
+
+def written_in(language: str, replies: list[Reply]) -> list[Reply]:
+    """Return the replies marked with the language they are written in, so an adapter
+    labels their buttons without loading the user again."""
+    return [replace(reply, language=language) for reply in replies]
+
+
+def draw_plan_pdf(texts: dict[str, object]) -> bytes:
+    """Return the plan's one-page PDF (made off the event loop, after the transaction)."""
+    from flows.plan_document import PlanDocument, plan_pdf  # matplotlib: slow import
+    return plan_pdf(PlanDocument(**texts))

@@ -16,9 +16,9 @@ from datetime import date
 from flows import advice, plan, render
 from flows.advice import currency_of
 from flows.chart import Chart
-from flows.checkin import REPORT_WEEKS, CheckinDesk, day_name, result_name
+from flows.checkin import REPORT_WEEKS, CheckinDesk, day_name, drawing, result_name
 from flows.i18n import in_currency, t
-from flows.messages import Reply
+from flows.messages import Deferred, Reply
 from flows.parsing import Noted, Unsure
 from storage.checkins import DONE
 from flows.interview import PLAN_CONFIRMED
@@ -219,9 +219,10 @@ def save_checkin(coach, platform: str, user_id: str, values: dict[str, str],
 
 
 def checkin_verdict(coach, platform: str, user_id: str) -> list[Reply]:
-    """Return the verdict on the check-ins so far, with the chart (slow: after commit)."""
+    """Return the verdict on the check-ins so far, with the chart (a drawing, made by
+    the adapters after the commit, off the event loop)."""
     replies, chart = undrawn_verdict(coach, platform, user_id)
-    return with_chart(replies, chart.png()) if chart else replies
+    return with_chart(replies, drawing(chart)) if chart else replies
 
 
 def undrawn_verdict(coach, platform: str, user_id: str) -> tuple[list[Reply], Chart | None]:
@@ -233,6 +234,6 @@ def undrawn_verdict(coach, platform: str, user_id: str) -> tuple[list[Reply], Ch
     return coach.checkins.verdict_undrawn(user.language, user.id, user.answers)
 
 
-def with_chart(replies: list[Reply], png: bytes) -> list[Reply]:
-    """Return the verdict's replies with the chart drawn, in the first."""
+def with_chart(replies: list[Reply], png: bytes | Deferred) -> list[Reply]:
+    """Return the verdict's replies with the chart (drawn, or to draw) in the first."""
     return [replace(replies[0], image=png), *replies[1:]] if replies else replies

@@ -9,9 +9,16 @@ numbered list.
 
 from __future__ import annotations
 
+import importlib
+import io
+import pickle
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+
+# The delivery of a nudge's replies (a weekly check-in, a reminder): not the answer to a
+# message, a bulk send that waits behind the users' replies
+NUDGE = "nudge"
 
 # What no database stores and no chat shows: control characters (but tabs and new
 # lines), lone surrogates (half of an emoji, from a broken client), non-characters.
@@ -51,11 +58,54 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Deferred:
+    """Bytes still to be made by a pure function (a chart, a PDF): the coach decides
+    what to draw inside the message's transaction, and the bytes are made afterwards,
+    off the event loop, just before the send (`made`). The function is named
+    ("flows.checkin:chart_png", looked up when drawing) and its arguments are plain
+    values and the flows' dataclasses, so a deferred drawing can be kept in the outbox
+    (`dumps`/`loads`) and drawn by whichever worker sends it, in a render process."""
+
+    make: str  # "module:function", a function of the flows
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.make.startswith("flows."):
+            raise ValueError(f"not a drawing of the flows: {self.make}")
+
+    def __call__(self) -> bytes:
+        module, _, name = self.make.partition(":")
+        return getattr(importlib.import_module(module), name)(*self.args, **self.kwargs)
+
+    def dumps(self) -> bytes:
+        """Return the drawing to make as bytes to store (`loads` reads them back)."""
+        return pickle.dumps((self.make, self.args, self.kwargs), protocol=5)
+
+    @staticmethod
+    def loads(data: bytes) -> "Deferred":
+        """Return the drawing `dumps` stored. Only the flows' own classes (and plain
+        values) are read back: stored bytes can never name another function to run."""
+        make, args, kwargs = _FlowsOnly(io.BytesIO(data)).load()
+        return Deferred(make, tuple(args), dict(kwargs))
+
+
+class _FlowsOnly(pickle.Unpickler):
+    """An unpickler that makes nothing but plain values and the flows' dataclasses."""
+
+    def find_class(self, module: str, name: str):
+        if module.startswith("flows.") and isinstance(
+                getattr(importlib.import_module(module), name, None), type):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"not a class of the flows: {module}.{name}")
+
+
+@dataclass(frozen=True)
 class Document:
     """A file to send, such as the JSON export."""
 
     filename: str
-    content: bytes
+    content: bytes | Deferred
     mime_type: str = "application/json"
 
 
@@ -69,9 +119,26 @@ class Reply:
     multi: bool = False  # several options may be chosen, then "done"
     selected: tuple[str, ...] = field(default=())  # options already chosen (multi)
     document: Document | None = None
-    image: bytes | None = None
+    image: bytes | Deferred | None = None
     notice: bool = False  # a passing remark (stale button): a toast or ephemeral message
     placeholder: str | None = None  # an example answer, for the input field (typed answers)
+    language: str | None = None  # the language it is written in (for the adapters' labels)
+
+    @property
+    def deferred(self) -> bool:
+        """Tell whether some of the reply's bytes are still to be made."""
+        return isinstance(self.image, Deferred) or (
+            self.document is not None and isinstance(self.document.content, Deferred))
+
+
+def made(reply: Reply) -> Reply:
+    """Return the reply with its chart and document made (slow: call it off the loop)."""
+    if isinstance(reply.image, Deferred):
+        reply = replace(reply, image=reply.image())
+    if reply.document is not None and isinstance(reply.document.content, Deferred):
+        reply = replace(reply, document=replace(reply.document,
+                                                content=reply.document.content()))
+    return reply
 
 
 def storable(text: str) -> str:

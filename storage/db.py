@@ -245,7 +245,8 @@ def open_database(path: str | None = None) -> Database:
     if path:
         _create_owner_only(Path(path))
         warn_if_readable(Path(path))
-    db = Database(path) if path else Database(memory=True)
+    # used by one thread at a time, not always the one that opened it (bot/offload.py)
+    db = Database(sqlite3.connect(path or ":memory:", check_same_thread=False))
     if path:
         db.enable_wal()
         db.execute("PRAGMA synchronous=NORMAL")

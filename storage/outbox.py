@@ -8,7 +8,9 @@ first unsent row of its chat, so a chat's replies go out in order and, across wo
 one sender takes a row. A crash between the send and the mark sends that row twice.
 
 Rich replies survive: the reply's text, options and prompt are JSON, its image and its
-document's bytes are columns of their own; a row for no user (the farewell to one who
+document's bytes are columns of their own (a chart or a PDF still to be drawn is kept
+as what to draw, `Deferred.dumps`, and drawn by the sender just before its send); a
+nudge's rows (delivery NUDGE) are claimed after the users' replies; a row for no user (the farewell to one who
 deleted their data) is removed once sent. `expects` is the prompt the coach waits for
 after the row (kept on the last reply of a message): the coach takes a typed answer only
 when the latest such row was sent and asks what it waits for.
@@ -22,10 +24,19 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from flows.messages import Document, Option, Reply
+from flows.messages import NUDGE, Deferred, Document, Option, Reply
 from storage.users import in_transaction
 
 SENT, DROPPED = "sent", "dropped"  # what became of a row that is no longer to send
+# The claims' order: the users' replies first, then nudges (bulk sends, paced by
+# bot/pacing.py), each by due time; the same SQL in both databases
+IS_NUDGE = f"(COALESCE(o.delivery, '') = '{NUDGE}')"
+HEADS_ORDER = f"{IS_NUDGE}, o.next_attempt_at, o.id"
+
+
+def of_kind(bulk: bool | None) -> str:
+    """Return the condition on a claim's rows: any (None), nudges only, replies only."""
+    return "" if bulk is None else f" AND {'' if bulk else 'NOT '}{IS_NUDGE}"
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,17 @@ class OutboxItem:
     reply: Reply
     attempts: int
     created_at: datetime
+    delivery: str | None = None  # the update it answers, or NUDGE
+
+    @property
+    def bulk(self) -> bool:
+        """Tell whether it is a nudge (sent after replies, at the bulk pace)."""
+        return self.delivery == NUDGE
+
+
+def claimed_order(item: OutboxItem) -> tuple:
+    """The order in which claimed rows are sent: replies first, then the oldest due."""
+    return item.bulk, item.id
 
 
 @dataclass(frozen=True)
@@ -62,28 +84,42 @@ class Asked:
 
 
 def reply_columns(reply: Reply) -> tuple[str, bytes | None, bytes | None]:
-    """Return a reply as stored: JSON of its fields, its image, its document's bytes."""
+    """Return a reply as stored: JSON of its fields, its image, its document's bytes (a
+    chart or a PDF still to be drawn: the drawing's description, said so in the JSON)."""
     fields = asdict(reply)
     fields.pop("image")
     document = fields.pop("document")
     if document is not None:
         document.pop("content")
     fields["document"] = document
-    content = reply.document.content if reply.document is not None else None
-    return json.dumps(fields, ensure_ascii=False), reply.image, content
+    image, content = reply.image, reply.document.content if reply.document else None
+    if isinstance(image, Deferred):
+        fields["image_deferred"], image = True, image.dumps()
+    if isinstance(content, Deferred):
+        fields["document_deferred"], content = True, content.dumps()
+    return json.dumps(fields, ensure_ascii=False), image, content
 
 
 def reply_of(data: str | dict, image: bytes | None, content: bytes | None) -> Reply:
     """Return the reply stored as `reply_columns` gave it."""
     fields = json.loads(data) if isinstance(data, str) else dict(data)
     document = fields.pop("document", None)
+    image = _bytes(image, fields.pop("image_deferred", False))
+    content = _bytes(content, fields.pop("document_deferred", False))
     known = {f.name for f in dataclass_fields(Reply)}  # a field added later: its default
     fields = {k: v for k, v in fields.items() if k in known}
     fields["options"] = tuple(Option(**o) for o in fields.get("options", ()))
     fields["selected"] = tuple(fields.get("selected", ()))
-    return Reply(**fields, image=bytes(image) if image is not None else None,
-                 document=Document(document["filename"], bytes(content or b""),
-                                   document["mime_type"]) if document is not None else None)
+    return Reply(**fields, image=image,
+                 document=Document(document["filename"], content if content is not None
+                                   else b"", document["mime_type"])
+                 if document is not None else None)
+
+
+def _bytes(column: bytes | None, deferred: bool) -> bytes | Deferred | None:
+    if column is None:
+        return None
+    return Deferred.loads(bytes(column)) if deferred else bytes(column)
 
 
 def _iso(instant: datetime | None) -> str | None:
@@ -111,13 +147,17 @@ def enqueue(db: Database, platform: str, chat: str, replies: list[Reply],
 def _item(row: dict) -> OutboxItem:
     return OutboxItem(row["id"], row["platform"], row["chat"],
                       reply_of(row["reply"], row["image"], row["document"]),
-                      row["attempts"], datetime.fromisoformat(row["created_at"]))
+                      row["attempts"], datetime.fromisoformat(row["created_at"]),
+                      row["delivery"])
 
 
 def claim(db: Database, platforms: tuple[str, ...], now: datetime, lease_until: datetime,
-          limit: int = 50, chat: tuple[str, str] | None = None) -> list[OutboxItem]:
+          limit: int = 50, chat: tuple[str, str] | None = None,
+          bulk: bool | None = None) -> list[OutboxItem]:
     """Take the first unsent row of each chat that is due and not leased (of one chat
-    when `chat` is (platform, chat)), leased until `lease_until`; oldest due first."""
+    when `chat` is (platform, chat)), leased until `lease_until`; replies first, then
+    nudges (only nudges when `bulk`, only replies when `bulk` is False), oldest due
+    first."""
     if not platforms and chat is None:
         return []
     where, params = ("o.platform = ? AND o.chat = ?", list(chat)) if chat else (
@@ -130,13 +170,12 @@ def claim(db: Database, platforms: tuple[str, ...], now: datetime, lease_until: 
             f"WHERE o.sent_at IS NULL AND {where} "
             "AND o.id = (SELECT MIN(f.id) FROM outbox f WHERE f.sent_at IS NULL "
             "AND f.platform = o.platform AND f.chat = o.chat) "
-            "AND o.next_attempt_at <= ? AND (o.claimed_until IS NULL OR o.claimed_until < ?) "
-            "ORDER BY o.next_attempt_at, o.id LIMIT ?) RETURNING *",
+            "AND o.next_attempt_at <= ? AND (o.claimed_until IS NULL OR o.claimed_until < ?)"
+            f"{of_kind(bulk)} ORDER BY {HEADS_ORDER} LIMIT ?) RETURNING *",
             [_iso(lease_until), *params, _iso(now), _iso(now), limit])
         columns = [c[0] for c in cursor.description]
         rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
-    rows.sort(key=lambda r: (r["next_attempt_at"], r["id"]))
-    return [_item(r) for r in rows]
+    return sorted((_item(r) for r in rows), key=claimed_order)
 
 
 def mark_sent(db: Database, item_id: int, now: datetime, outcome: str = SENT) -> None:

@@ -27,6 +27,8 @@ from storage.users import UserRecord
 class Store(Protocol):
     """The repository the coach works through."""
 
+    threads: int  # how many threads may use it at once (SQLite: 1, its one connection)
+
     def transaction(self, key: str | None = None) -> AbstractContextManager[None]:
         """Run a block in one transaction; with `key` ("telegram:42"), hold that user's
         lock for it. Blocks nest. A database error inside aborts the whole block on
@@ -128,10 +130,12 @@ class Store(Protocol):
 
     def claim_outbox(self, platforms: tuple[str, ...], now: datetime,
                      lease_until: datetime, limit: int = 50,
-                     chat: tuple[str, str] | None = None) -> list[OutboxItem]:
+                     chat: tuple[str, str] | None = None,
+                     bulk: bool | None = None) -> list[OutboxItem]:
         """Take the first unsent row of each chat (of one chat: (platform, chat)) that is
-        due and not leased, leased until `lease_until`. On PostgreSQL a row locked by
-        another worker's claim is skipped: one sender takes a row."""
+        due and not leased, leased until `lease_until`: the users' replies first, then
+        nudges; only nudges when `bulk`, none when `bulk` is False. On PostgreSQL a row
+        locked by another worker's claim is skipped: one sender takes a row."""
 
     def outbox_sent(self, item_id: int, now: datetime, outcome: str = "sent") -> None:
         """Record a row as sent ("dropped": it can never be sent); a row for no user

@@ -42,7 +42,8 @@ from storage.digests import DIGEST_DAY, DIGEST_TIME, Digest
 from storage.home_charts import ChartFile, ForgottenFile
 from flows.messages import Reply
 from storage.inbox import Received
-from storage.outbox import SENT, Asked, OutboxItem, reply_columns, reply_of
+from storage.outbox import (HEADS_ORDER, SENT, Asked, OutboxItem, claimed_order, of_kind,
+                            reply_columns, reply_of)
 from storage.users import UserRecord
 
 logger = logging.getLogger(__name__)
@@ -360,6 +361,7 @@ class PostgresStore:
     def __init__(self, url: str, *, min_size: int = 1, max_size: int = 10,
                  ping_timeout: float = 2.0, connect_timeout: int = 5) -> None:
         self.url = url
+        self.threads = max_size  # one pooled connection per thread at most
         self.ping_timeout = ping_timeout
         self.connect_timeout = connect_timeout
         self._local = threading.local()
@@ -834,8 +836,9 @@ class PostgresStore:
 
     def claim_outbox(self, platforms: tuple[str, ...], now: datetime,
                      lease_until: datetime, limit: int = 50,
-                     chat: tuple[str, str] | None = None) -> list[OutboxItem]:
-        """Lease the first unsent row of each due chat; a row another worker's claim
+                     chat: tuple[str, str] | None = None,
+                     bulk: bool | None = None) -> list[OutboxItem]:
+        """Lease the first unsent row of each due chat (replies first, then nudges); a row another worker's claim
         holds locked is skipped (FOR UPDATE SKIP LOCKED), one it leased is not due."""
         where, params = ("platform = %(platform)s AND chat = %(chat)s",
                          {"platform": chat[0], "chat": chat[1]}) if chat else (
@@ -845,15 +848,15 @@ class PostgresStore:
             f"WHERE sent_at IS NULL AND {where} ORDER BY platform, chat, id), "
             "free AS (SELECT o.id FROM outbox o JOIN heads h ON h.id = o.id "
             "WHERE o.sent_at IS NULL AND o.next_attempt_at <= %(now)s AND "
-            "(o.claimed_until IS NULL OR o.claimed_until < %(now)s) "
-            "ORDER BY o.next_attempt_at, o.id LIMIT %(limit)s FOR UPDATE OF o SKIP LOCKED) "
+            "(o.claimed_until IS NULL OR o.claimed_until < %(now)s)"
+            f"{of_kind(bulk)} ORDER BY {HEADS_ORDER} LIMIT %(limit)s FOR UPDATE OF o SKIP LOCKED) "
             "UPDATE outbox SET claimed_until = %(lease)s FROM free WHERE outbox.id = free.id "
             "RETURNING outbox.*",
             {**params, "now": now, "lease": lease_until, "limit": limit})
-        rows.sort(key=lambda r: (r["next_attempt_at"], r["id"]))
-        return [OutboxItem(r["id"], r["platform"], r["chat"],
-                           reply_of(r["reply"], r["image"], r["document"]), r["attempts"],
-                           r["created_at"]) for r in rows]
+        return sorted((OutboxItem(r["id"], r["platform"], r["chat"],
+                                  reply_of(r["reply"], r["image"], r["document"]),
+                                  r["attempts"], r["created_at"], r["delivery"])
+                       for r in rows), key=claimed_order)
 
     def outbox_sent(self, item_id: int, now: datetime, outcome: str = SENT) -> None:
         self._count("DELETE FROM outbox WHERE id = %s AND user_id IS NULL", [item_id])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import threading
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from typing import Iterator
@@ -21,11 +23,31 @@ from storage.outbox import Asked, OutboxItem
 from storage.users import UserRecord
 
 
+def _one_thread_at_a_time(cls):
+    """Make every public method of the store hold its lock: its one connection is used
+    by one thread at a time (the store's thread, bot/offload.py; a script or a test
+    calling it directly meanwhile waits for the transaction under way)."""
+    def locked(method):
+        @functools.wraps(method)
+        def call(self, *args, **kwargs):
+            with self._lock:
+                return method(self, *args, **kwargs)
+        return call
+    for name, member in list(vars(cls).items()):
+        if not name.startswith("_") and name != "transaction" and callable(member):
+            setattr(cls, name, locked(member))
+    return cls
+
+
+@_one_thread_at_a_time
 class SqliteStore:
     """The coach's repository in one SQLite file (or in memory, for tests)."""
 
+    threads = 1  # one connection, used by the store's one thread (bot/offload.py)
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._lock = threading.RLock()  # held by a transaction block, and by each call
         self._scrub_after_commit = False  # a user was deleted in the open transaction
 
     @contextmanager
@@ -33,15 +55,16 @@ class SqliteStore:
         """Run a block in one transaction (SQLite has one writer: `key` needs no lock
         of its own beyond the adapters' in-process ones). After one that deleted a user
         commits, the WAL is checkpointed so the deleted rows are gone from the files."""
-        outermost = not self.db.conn.in_transaction
-        try:
-            with self.db.atomic():
-                yield
-            if outermost and self._scrub_after_commit:
-                scrub(self.db)
-        finally:
-            if outermost:
-                self._scrub_after_commit = False
+        with self._lock:
+            outermost = not self.db.conn.in_transaction
+            try:
+                with self.db.atomic():
+                    yield
+                if outermost and self._scrub_after_commit:
+                    scrub(self.db)
+            finally:
+                if outermost:
+                    self._scrub_after_commit = False
 
     def ping(self) -> bool:
         """Tell whether the database answers."""
@@ -195,8 +218,9 @@ class SqliteStore:
 
     def claim_outbox(self, platforms: tuple[str, ...], now: datetime,
                      lease_until: datetime, limit: int = 50,
-                     chat: tuple[str, str] | None = None) -> list[OutboxItem]:
-        return outbox.claim(self.db, platforms, now, lease_until, limit, chat)
+                     chat: tuple[str, str] | None = None,
+                     bulk: bool | None = None) -> list[OutboxItem]:
+        return outbox.claim(self.db, platforms, now, lease_until, limit, chat, bulk)
 
     def outbox_sent(self, item_id: int, now: datetime, outcome: str = outbox.SENT) -> None:
         outbox.mark_sent(self.db, item_id, now, outcome)

@@ -38,7 +38,7 @@ class Platform:
         self.got: dict[str, list[Reply]] = {}
         self.failures: list[Exception] = []  # raised by the next sends, in order
 
-    async def __call__(self, chat: str, reply: Reply) -> None:
+    async def __call__(self, chat: str, reply: Reply, bulk: bool = False) -> None:
         if self.failures:
             raise self.failures.pop(0)
         self.got.setdefault(chat, []).append(reply)
@@ -227,7 +227,7 @@ async def test_a_thousand_failing_users_due_first_do_not_hold_up_a_healthy_one(s
                       clock(), None, None)
     tried: list[str] = []
 
-    async def platform(chat: str, reply: Reply) -> None:
+    async def platform(chat: str, reply: Reply, bulk: bool = False) -> None:
         tried.append(chat)
         if chat != "healthy":
             if int(chat) % 2:

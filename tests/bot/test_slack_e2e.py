@@ -22,7 +22,7 @@ import pytest
 import storage
 from tests.bot.fake_slack import (APP_TOKEN, CLIENT_ID, CLIENT_SECRET, SIGNING_SECRET,
                                   FakeSlack, SlackUser, sign)
-from tests.bot.fake_server import BotProcess, free_port
+from tests.bot.fake_server import BotProcess, free_port, replies_sent
 
 TEAM, OTHER_TEAM = "T0ACME", "T0BETA"
 ALICE = "U0ALICE"
@@ -429,6 +429,8 @@ def test_a_message_acknowledged_but_not_handled_before_a_kill_is_handled_at_star
     fake.wait_for_text(alice.dm, "objectif principal")
     assert alice.say("aide", event_id="Ev0HELP")[0] == 200
     fake.wait_for_text(alice.dm, "Partez du pourquoi")
+    fake.wait_for(lambda: replies_sent(tmp_path / "coach.db", "slack", "Ev0HELP"),
+                  what="the question known to be shown")  # what the coach checks
     with sqlite3.connect(tmp_path / "coach.db") as conn:  # stored before the ack, handled
         assert conn.execute("SELECT handled_at IS NOT NULL FROM inbox WHERE delivery = "
                             "'Ev0HELP'").fetchone() == (1,)
@@ -456,6 +458,8 @@ def test_a_command_acknowledged_but_not_handled_before_a_kill_is_handled_at_star
     try:
         alice.command()  # kept in the inbox before its ack, marked handled after
         fake.wait_for_text(alice.dm, "objectif principal")
+        fake.wait_for(lambda: replies_sent(tmp_path / "coach.db", "slack", None),
+                      what="the question known to be shown")  # what the coach checks
         with sqlite3.connect(tmp_path / "coach.db") as conn:
             rows = conn.execute("SELECT delivery, handled_at IS NOT NULL FROM inbox "
                                 "WHERE delivery LIKE 'command:%'").fetchall()
@@ -486,6 +490,8 @@ def test_a_press_acknowledged_but_not_handled_before_a_kill_is_handled_at_start(
         question = fake.wait_for_text(alice.dm, "objectif principal")
         alice.press(question, "Recruter")  # kept before its ack, marked handled after
         fake.wait_for_text(alice.dm, "Quel résultat chiffré")
+        fake.wait_for(lambda: replies_sent(tmp_path / "coach.db", "slack", None),
+                      what="the question known to be shown")  # what the coach checks
         with sqlite3.connect(tmp_path / "coach.db") as conn:
             rows = conn.execute("SELECT handled_at IS NOT NULL FROM inbox WHERE delivery "
                                 "LIKE 'action:%'").fetchall()

@@ -5,9 +5,10 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from flows import checkin
+from flows import chart, checkin
 from flows.coach import Coach
 from flows.i18n import money
+from flows.messages import made
 from flows.schedule import period_at
 from flows.verdict import WeekReport, judge
 from flows.render import PLAN_CONFIRM, PLAN_PROMPT
@@ -69,7 +70,7 @@ def test_a_whole_checkin_gives_a_verdict_figures_a_next_step_and_a_chart(coach):
     assert verdict.text.startswith("Verdict : ")
     assert "3 h, 2 demandes de rendez-vous" in verdict.text
     assert "👉 Prochaine étape" in verdict.text
-    assert verdict.image.startswith(PNG)
+    assert made(verdict).image.startswith(PNG)
     [week] = coach.store.history(user_id(coach))
     assert (week.hours, week.results, week.revenue) == (3, 2, None)
     assert week.hours_split == {"linkedin": 2, "tiktok": 1}
@@ -105,7 +106,7 @@ def test_three_dry_weeks_say_stop_meet_prospects_and_offer_the_strategy_again(co
         say(coach, "LinkedIn 3, TikTok 2", "0", "0")
         clock.now += timedelta(days=7)
     replies = coach.handle(text("rapport"))
-    assert "Vos 3 derniers points" in replies[0].text and replies[0].image.startswith(PNG)
+    assert "Vos 3 derniers points" in replies[0].text and made(replies[0]).image.startswith(PNG)
     coach.handle(text("point"))
     replies = say(coach, "LinkedIn 3, TikTok 2", "0", "0")
     assert "4 semaines de suite" in replies[0].text
@@ -366,12 +367,13 @@ def test_without_a_value_of_a_result_the_verdict_says_it_cannot_tell_and_how_to_
 def test_the_chart_has_dates_the_plans_lines_and_the_verdict_in_a_few_words(coach,
                                                                             monkeypatch):
     drawn = []
-    from flows import chart
     monkeypatch.setattr(chart, "chart_png", lambda *args, **kwargs: drawn.append(
         (args, kwargs)) or PNG)
     coach.handle(text("point"))
-    say(coach, "3", "passer", "2", "0")
-    coach.handle(text("rapport"))
+    [verdict] = say(coach, "3", "passer", "2", "0")
+    [report] = coach.handle(text("rapport"))
+    assert not drawn  # drawn by the adapters, after the transaction
+    assert made(verdict).image == made(report).image == PNG
     for (weeks, texts, planned, pace), kwargs in drawn:
         assert [w.label for w in weeks] == ["15–21 nov."]
         assert (weeks[0].hours, weeks[0].results) == (3, 2)

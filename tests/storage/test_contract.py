@@ -837,6 +837,56 @@ def test_replies_survive_in_the_outbox_with_their_image_document_and_buttons(sto
     assert store.unsent_count(("telegram",)) == 1
 
 
+def test_a_chart_and_a_pdf_still_to_draw_survive_in_the_outbox_and_draw_the_same(store):
+    from flows.chart import ChartTexts, ChartWeek
+    from flows.messages import Deferred, Document, Reply, made
+    chart = Deferred("flows.chart:chart_png", (
+        [ChartWeek("16–22 nov.", 3.0, 2.0), ChartWeek("23–29 nov.", 2.5, 4.0)],
+        ChartTexts("heures", "Clients", "prévu : 3 h", "", "Ça paie"), 3.0, None),
+        {"decimal_comma": True})
+    pdf = Deferred("flows.coach:draw_plan_pdf", ({"title": "Votre plan"},))
+    replies = [Reply("Verdict", image=chart),
+               Reply("Votre plan", document=Document("plan.pdf", pdf, "application/pdf"))]
+    store.enqueue("telegram", "42", replies, None, NOW)
+    [first] = store.claim_outbox(("telegram",), NOW, NOW)
+    assert first.reply.image == chart and made(first.reply).image.startswith(b"\x89PNG")
+    store.outbox_sent(first.id, NOW)
+    [second] = store.claim_outbox(("telegram",), NOW, NOW)
+    assert second.reply.document.content == pdf and second.reply.deferred
+
+
+def test_a_stored_drawing_can_never_name_a_function_outside_the_flows():
+    import os
+    import pickle
+
+    from flows.messages import Deferred
+    with pytest.raises(ValueError):
+        Deferred("os:system", ("echo owned",))
+    forged = pickle.dumps(("flows.chart:chart_png", (os.system,), {}))
+    with pytest.raises(pickle.UnpicklingError):
+        Deferred.loads(forged)
+    with pytest.raises(ValueError):  # a name outside the flows, read back
+        Deferred.loads(pickle.dumps(("subprocess:run", (), {})))
+
+
+def test_the_users_replies_are_sent_before_the_weekly_nudges(store):
+    from flows.messages import NUDGE
+    for chat in ("1", "2", "3"):
+        store.enqueue("telegram", chat, outbox_replies()[:1], None, NOW, delivery=NUDGE)
+    later = NOW + timedelta(seconds=5)
+    store.enqueue("telegram", "9", outbox_replies()[:1], None, later, delivery="77")
+    [first] = store.claim_outbox(("telegram",), later, later, limit=1)
+    assert (first.chat, first.bulk) == ("9", False)
+    assert store.claim_outbox(("telegram",), later, later, bulk=False) == []
+    [one] = store.claim_outbox(("telegram",), later, later, limit=1, bulk=True)
+    assert (one.chat, one.bulk) == ("1", True)
+    store.enqueue("telegram", "8", outbox_replies()[:1], None, later, delivery="78")
+    [two] = store.claim_outbox(("telegram",), later, later, limit=1, bulk=True)
+    assert two.chat == "2"
+    rest = store.claim_outbox(("telegram",), later, later)
+    assert [(i.chat, i.bulk) for i in rest] == [("8", False), ("3", True)]
+
+
 def test_a_chat_sends_in_order_and_a_leased_row_is_not_taken_twice(store):
     lease = NOW + timedelta(seconds=60)
     store.enqueue("telegram", "1", outbox_replies()[:2], None, NOW)
