@@ -28,13 +28,14 @@ from datetime import datetime, timedelta, timezone
 
 from bot.offload import offload_of
 from flows.messages import Reply
-from storage.outbox import DROPPED, OutboxItem
+from storage.outbox import DROPPED, SENT, OutboxItem
 from storage.port import Store
 
 logger = logging.getLogger(__name__)
 
-Deliver = Callable[[str, Reply, bool], Awaitable[None]]  # (chat, reply, bulk): raises
+# (chat, reply, bulk) -> the platform's id of the message sent (None if unknown); raises
 # on failure; `bulk` for a nudge
+Deliver = Callable[[str, Reply, bool], Awaitable[str | None]]
 LEASE = timedelta(seconds=15)  # a claimed row is another sender's after this
 INTERVAL = 5.0  # seconds between looks for rows left unsent
 BATCH = 50  # chats taken in one claim
@@ -206,7 +207,7 @@ class OutboxSender:
         try:
             if deliver is None:
                 raise Undeliverable("no sender for the platform")
-            await deliver(item.chat, item.reply, item.bulk)
+            ref = await deliver(item.chat, item.reply, item.bulk)
         except Undeliverable as failure:
             logger.warning("outbox %s to user %s dropped: %s", item.id, item.chat,
                            failure.kind)
@@ -236,6 +237,7 @@ class OutboxSender:
                                 now + timedelta(seconds=wait), kind)
             asyncio.get_running_loop().call_later(wait, self.kick)  # its retry, on time
             return False
-        await self.work.run(self.store.outbox_sent, item.id, self.clock())
+        await self.work.run(self.store.outbox_sent, item.id, self.clock(), SENT,
+                            ref if isinstance(ref, str) else None)
         self.sent += 1
         return True

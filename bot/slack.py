@@ -306,7 +306,7 @@ class SlackAdapter:
         if (self.queued() and body.get("type") == "event_callback" and body.get("event_id")
                 and dm_text(event)):
             kept = (body["event_id"], {"text": unescape(event.get("text") or ""),
-                                       "channel": event["channel"]})
+                                       "channel": event["channel"], "ts": event.get("ts")})
         press = self.pressed(body) if self.queued() else None
         delivery = action_key(context, body) if press else None
         if press and delivery:
@@ -359,7 +359,8 @@ class SlackAdapter:
                 text = (self.command_text(row.payload["command"], row.chat)
                         if "command" in row.payload else row.payload.get("text", ""))
                 self.coach.handle(Inbound(PLATFORM, row.chat, text=text,
-                                          delivery=row.delivery))
+                                          delivery=row.delivery,
+                                          order=row.payload.get("ts")))
             self.coach.store.mark_handled(PLATFORM, row.delivery, self.coach.clock())
         if kept:
             logger.info("slack: %s messages left unhandled are handled first", len(kept))
@@ -376,7 +377,7 @@ class SlackAdapter:
         async with self._locks.hold(key):
             self._channels[key] = event["channel"]
             replies = await self.handle(client, context, text=unescape(event.get("text") or ""),
-                                        delivery=body.get("event_id"))
+                                        delivery=body.get("event_id"), order=event.get("ts"))
             if self.queued() and body.get("event_id"):
                 await self.mark(body["event_id"])
             await self.reply(client, event["channel"], key, replies)
@@ -739,12 +740,12 @@ class SlackAdapter:
             await self.send(client, channel, key, replies)
 
     async def deliver_row(self, app: AsyncApp, key: str, reply: Reply,
-                          bulk: bool = False) -> None:
+                          bulk: bool = False) -> str | None:
         """Send one outbox row in the member's DM (a nudge when `bulk`: paced), the
         failure said in the outbox's terms: Retry (429, 5xx, timeouts, resets) or
         Undeliverable."""
         try:  # not under the member's lock: a message waiting for this row holds it
-            await self.post(app, key, [reply], bulk)
+            return await self.post(app, key, [reply], bulk)
         except SlackApiError as error:
             code = error.response.get("error") or ""
             status = error.response.status_code
@@ -767,14 +768,17 @@ class SlackAdapter:
         async with self._locks.hold(key):
             await self.post(app, key, replies, bulk)
 
-    async def post(self, app: AsyncApp, key: str, replies: list[Reply], bulk: bool) -> None:
-        """Post replies in the app's DM with a member (paced when `bulk`)."""
+    async def post(self, app: AsyncApp, key: str, replies: list[Reply],
+                   bulk: bool) -> str | None:
+        """Post replies in the app's DM with a member (paced when `bulk`); return the ts
+        of the last message."""
         team, _, user = key.partition(":")
         client = await client_for(app, team)
         if bulk and key not in self._channels:
             await self.pace(team, "conversations.open", None)
         channel = await self.dm_channel(client, user, key)
-        await self.send(client, channel, key, replies, nudging=team if bulk else None)
+        return await self.send(client, channel, key, replies,
+                               nudging=team if bulk else None)
 
     async def pace(self, team: str, method: str, channel: str | None) -> None:
         """Wait for the slot of one nudge's call to `method` in workspace `team`."""
@@ -921,7 +925,7 @@ class SlackAdapter:
     # talking to the coach and to Slack
     async def handle(self, client: AsyncWebClient, context: AsyncBoltContext,
                      text: str | None = None, choice: Choice | None = None,
-                     delivery: str | None = None) -> list[Reply]:
+                     delivery: str | None = None, order: str | None = None) -> list[Reply]:
         """Pass one message to the coach, with the member's Slack locale and profile time
         zone as hints."""
         key = user_key(context)
@@ -930,7 +934,7 @@ class SlackAdapter:
             await settled(self.coach.store, PLATFORM, key)
         return await self.work.run(self.coach.handle, Inbound(
             PLATFORM, key, text=text, choice=choice, language=locale, timezone=zone,
-            delivery=delivery))
+            delivery=delivery, order=order))
 
     async def language(self, key: str, replies: list[Reply] = ()) -> str:
         """Return the language a member reads: the replies', else the stored one."""
@@ -962,17 +966,20 @@ class SlackAdapter:
         return self._channels[key]
 
     async def send(self, client: AsyncWebClient, channel: str, key: str,
-                   replies: list[Reply], nudging: str | None = None) -> None:
+                   replies: list[Reply], nudging: str | None = None) -> str | None:
         """Post neutral replies as Block Kit messages, then any file (a chart or a PDF
         drawn off the loop once the text before it is posted); a nudge to a member of
-        workspace `nudging` is paced at NUDGE_PACES."""
+        workspace `nudging` is paced at NUDGE_PACES. Return the ts of the last message
+        posted: where the last question stands in the DM."""
         language = await self.language(key, replies) if replies else None
+        last = None
         for reply in replies:
             for blocks in messages(reply, reply.language or language):
                 if nudging is not None:
                     await self.pace(nudging, "chat.postMessage", channel)
-                await client.chat_postMessage(channel=channel, text=reply.text[:SECTION_LIMIT],
-                                              blocks=blocks)
+                posted = await client.chat_postMessage(
+                    channel=channel, text=reply.text[:SECTION_LIMIT], blocks=blocks)
+                last = posted.get("ts") or last
             reply = await self.work.made(reply)
             if reply.document is not None:
                 await client.files_upload_v2(
@@ -981,6 +988,7 @@ class SlackAdapter:
             if reply.image is not None:
                 await client.files_upload_v2(channel=channel, content=reply.image,
                                              filename="chart.png", title="chart.png")
+        return last
 
 
 def last_sunday(day: date) -> date:

@@ -267,7 +267,8 @@ class TelegramAdapter:
             return
         text, payload = start_command(message.text)
         inbound = Inbound(PLATFORM, str(user.id), text=text, language=user.language_code,
-                          delivery=str(update.update_id), start_payload=payload)
+                          delivery=str(update.update_id), start_payload=payload,
+                          order=str(message.message_id))
         if self.queued():  # the question it answers may be on its way still
             await settled(self.coach.store, PLATFORM, str(user.id))
         chat = update.effective_chat.id
@@ -381,19 +382,20 @@ class TelegramAdapter:
             logger.info("message not edited: %s", error.message)
 
     async def send(self, bot: Bot, chat_id: int, user_id: str, replies: list[Reply],
-                   bulk: bool = False) -> None:
+                   bulk: bool = False) -> str | None:
         """Send neutral replies: HTML text split under 4,096 characters, keyboards, files
         (a chart or a PDF drawn off the loop once the text before it is sent, "sending a
         photo…" showing meanwhile); `bulk` for a nudge, which waits behind the users'
-        replies at the pacer."""
-        language, pace = None, BULK if bulk else None
+        replies at the pacer. Return the message_id of the last text sent: where the last
+        question stands in the chat."""
+        language, pace, last = None, BULK if bulk else None, None
         for reply in replies:
             language = reply.language or language or await self.language(user_id)
             chunks = split_text(html.escape(reply.text, quote=False), MAX_TEXT)
             for number, chunk in enumerate(chunks, start=1):
                 markup = keyboard(reply, language) if number == len(chunks) else None
-                await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML,
-                                       reply_markup=markup, rate_limit_args=pace)
+                last = await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML,
+                                              reply_markup=markup, rate_limit_args=pace)
             if reply.document is not None:
                 await bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
             elif reply.image is not None:
@@ -407,12 +409,15 @@ class TelegramAdapter:
                 if reply.document is not None:
                     await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
                 await bot.send_photo(chat_id, reply.image, rate_limit_args=pace)
+        return str(last.message_id) if last is not None else None
 
-    async def deliver(self, bot: Bot, chat: str, reply: Reply, bulk: bool = False) -> None:
-        """Send one outbox row, the failure said in the outbox's terms: Retry (429, 5xx,
-        timeouts, resets) or Undeliverable (blocked, a bad request)."""
+    async def deliver(self, bot: Bot, chat: str, reply: Reply,
+                      bulk: bool = False) -> str | None:
+        """Send one outbox row and return its message_id, the failure said in the
+        outbox's terms: Retry (429, 5xx, timeouts, resets) or Undeliverable (blocked, a
+        bad request)."""
         try:
-            await self.send(bot, int(chat), chat, [reply], bulk)
+            return await self.send(bot, int(chat), chat, [reply], bulk)
         except RetryAfter as error:
             raise Retry("RetryAfter", _seconds(error.retry_after)) from None
         except Forbidden as error:  # blocked, or the account deleted

@@ -22,13 +22,15 @@ from flows.i18n import DEFAULT_LANGUAGE, LANGUAGES, in_currency, money, number, 
 from flows.checkin import CheckinDesk
 from flows.interview import (PLAN_CONFIRMED, SHOWING_PLAN, Interview, build_machine,
                              resume_state)
-from flows.messages import NUDGE, Deferred, Document, Inbound, Reply, sanitized
+from flows.messages import (NUDGE, Deferred, Document, Inbound, Reply, came_before,
+                            sanitized)
 from flows.business import guess_kind
 from flows.choices import parse_choices
 from flows.parsing import InvalidAnswer, Unsure
 from flows.questions import QUESTIONS
 from flows.schedule import Schedule
 from storage.checkins import CheckinRecord
+from storage.outbox import Asked
 from storage.port import Store
 
 logger = logging.getLogger(__name__)
@@ -144,10 +146,17 @@ class Coach:
         is asked again."""
         if inbound.not_text:  # a photo, a voice note: asked for text, nothing changed
             return [self.current(turn, t(turn.language, "not_text"))]
-        if not self._seen(turn, inbound):
+        asked = self._asked(turn, inbound)
+        if asked is not None and asked.again and asked.sent and came_before(
+                inbound.order, asked.ref) and asked.prompt == self._prompt(turn):
+            # typed with the one asked again, before that re-ask reached the chat: the
+            # re-ask already says to retype; a second one would say it twice
+            logger.info("user %s: typed before the question asked again, left", turn.user.id)
+            return []
+        if asked is not None:
             logger.info("user %s: answer to an unseen question, asked again", turn.user.id)
             turn.user.pending, turn.user.pending_value = None, None
-            return [self.current(turn, t(turn.language, "reask.unseen"))]
+            return [replace(self.current(turn, t(turn.language, "reask.unseen")), again=True)]
         if turn.user.pending:
             replies = self._settle_pending(turn, inbound)
             if replies is not None:
@@ -181,16 +190,22 @@ class Coach:
             return getattr(self, f"_command_{name}")(turn, argument)
         return self._answer(turn, inbound.text or "", None)
 
-    def _seen(self, turn: Turn, inbound: Inbound) -> bool:
-        """Tell whether a typed answer may be taken for the current prompt: always for a
-        button (it names its prompt) and a command; on an outbox platform, only when the
-        latest prompt the coach sent was sent and is the current one (none kept: yes)."""
+    def _asked(self, turn: Turn, inbound: Inbound) -> Asked | None:
+        """Return the latest prompt the coach sent when a typed answer may not be taken
+        for the current prompt, else None. Always taken: a button (it names its prompt),
+        a command, and any answer where no prompt is kept; on an outbox platform, an
+        answer is taken only when the latest prompt the coach sent is the current one,
+        was sent, and reached the chat before the answer was typed (by their order in
+        the chat, where the platform gives one)."""
         if inbound.choice is not None or not self.queues(inbound.platform):
-            return True
+            return None
         if words.command_of(inbound.text or "") is not None:
-            return True
+            return None
         asked = self.store.last_asked(inbound.platform, inbound.user_id)
-        return asked is None or (asked.sent and asked.prompt == self._prompt(turn))
+        if asked is None or (asked.sent and asked.prompt == self._prompt(turn)
+                             and not came_before(inbound.order, asked.ref)):
+            return None
+        return asked
 
     def _prompt(self, turn: Turn) -> str:
         """Return the id of the prompt the user is answering now."""

@@ -15,6 +15,7 @@ import pickle
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
 
 # The delivery of a nudge's replies (a weekly check-in, a reminder): not the answer to a
 # message, a bulk send that waits behind the users' replies
@@ -47,6 +48,9 @@ class Inbound:
     delivery: str | None = None  # the platform's id of this delivery, to handle it once
     start_payload: str | None = None  # the parameter of the link the user came by
     not_text: str | None = None  # what came instead of text: "photo", "voice", "sticker"...
+    # where the message stands in its chat, beside the coach's own messages: Telegram's
+    # message_id, Slack's ts (None where the platform has none: commands, the terminal)
+    order: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,12 +127,25 @@ class Reply:
     notice: bool = False  # a passing remark (stale button): a toast or ephemeral message
     placeholder: str | None = None  # an example answer, for the input field (typed answers)
     language: str | None = None  # the language it is written in (for the adapters' labels)
+    again: bool = False  # it asks again a question an answer came too early for
 
     @property
     def deferred(self) -> bool:
         """Tell whether some of the reply's bytes are still to be made."""
         return isinstance(self.image, Deferred) or (
             self.document is not None and isinstance(self.document.content, Deferred))
+
+
+def came_before(order: str | None, ref: str | None) -> bool:
+    """Tell whether a user's message (its `order` in the chat) came before the coach's
+    message `ref` there: typed before that message reached the chat. False when either
+    is unknown."""
+    if not order or not ref:
+        return False
+    try:
+        return Decimal(order) < Decimal(ref)
+    except InvalidOperation:
+        return False
 
 
 def made(reply: Reply) -> Reply:

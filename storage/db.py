@@ -194,6 +194,14 @@ def m014_home_charts(db: Database) -> None:
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         platform TEXT NOT NULL, place TEXT NOT NULL, file_id TEXT NOT NULL)""")
 
+
+@MIGRATIONS()
+def m015_outbox_sent_ref(db: Database) -> None:
+    """Keep the platform's id of each message sent (Telegram's message_id, Slack's ts):
+    an answer typed before its question reached the chat comes before it there."""
+    db["outbox"].add_column("sent_ref", str)
+
+
 # slack_sdk 3's SQLite3InstallationStore schema, so files it filled need no conversion.
 SLACK_TABLES = {
     "slack_installations": """CREATE TABLE slack_installations (

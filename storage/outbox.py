@@ -72,6 +72,8 @@ class Asked:
     claimed_until: datetime | None = None
     attempts: int = 0  # failed sends
     done: bool = False  # sent or dropped
+    ref: str | None = None  # the platform's id of the message, once sent (when known)
+    again: bool = False  # it asks again a question an answer came too early for
 
     def in_flight(self, now: datetime) -> bool:
         """Tell whether a sender is sending it now: its outcome is not known yet."""
@@ -178,14 +180,16 @@ def claim(db: Database, platforms: tuple[str, ...], now: datetime, lease_until: 
     return sorted((_item(r) for r in rows), key=claimed_order)
 
 
-def mark_sent(db: Database, item_id: int, now: datetime, outcome: str = SENT) -> None:
-    """Record a row as sent (or dropped, when it can never be sent); a row for no user
-    (the farewell to one who deleted their data) is removed instead."""
+def mark_sent(db: Database, item_id: int, now: datetime, outcome: str = SENT,
+              ref: str | None = None) -> None:
+    """Record a row as sent (or dropped, when it can never be sent), with the platform's
+    id of its message when known; a row for no user (the farewell to one who deleted
+    their data) is removed instead."""
     with in_transaction(db):
         db.execute("DELETE FROM outbox WHERE id = ? AND user_id IS NULL", [item_id])
         db.execute("UPDATE outbox SET sent_at = ?, outcome = ?, claimed_until = NULL, "
-                   "image = NULL, document = NULL WHERE id = ?",
-                   [_iso(now), outcome, item_id])
+                   "image = NULL, document = NULL, sent_ref = ? WHERE id = ?",
+                   [_iso(now), outcome, ref, item_id])
 
 
 def mark_failed(db: Database, item_id: int, retry_at: datetime, error: str) -> None:
@@ -196,18 +200,26 @@ def mark_failed(db: Database, item_id: int, retry_at: datetime, error: str) -> N
                    [_iso(retry_at), error, item_id])
 
 
+LAST_ASKED = ("SELECT expects, outcome, claimed_until, attempts, sent_ref, reply FROM outbox "
+              "WHERE platform = ? AND chat = ? AND expects IS NOT NULL ORDER BY id DESC "
+              "LIMIT 1")
+
+
+def asked_of(row: dict) -> Asked:
+    """Return the Asked of a row of LAST_ASKED (either database's)."""
+    claimed = row["claimed_until"]
+    if isinstance(claimed, str):
+        claimed = datetime.fromisoformat(claimed)
+    reply = row["reply"]
+    fields = json.loads(reply) if isinstance(reply, str) else reply
+    return Asked(row["expects"], row["outcome"] == SENT, claimed, row["attempts"],
+                 row["outcome"] is not None, row["sent_ref"], bool(fields.get("again")))
+
+
 def last_asked(db: Database, platform: str, chat: str) -> Asked | None:
     """Return the latest prompt the coach waited for in a chat, or None if none is kept."""
-    rows = list(db.query("SELECT expects, outcome, claimed_until, attempts FROM outbox "
-                         "WHERE platform = ? AND chat = ? AND expects IS NOT NULL ORDER BY id "
-                         "DESC LIMIT 1", [platform, chat]))
-    if not rows:
-        return None
-    row = rows[0]
-    claimed = row["claimed_until"]
-    return Asked(row["expects"], row["outcome"] == SENT,
-                 datetime.fromisoformat(claimed) if claimed else None, row["attempts"],
-                 row["outcome"] is not None)
+    rows = list(db.query(LAST_ASKED, [platform, chat]))
+    return asked_of(rows[0]) if rows else None
 
 
 def unsent(db: Database, platforms: tuple[str, ...]) -> int:

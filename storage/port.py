@@ -137,9 +137,11 @@ class Store(Protocol):
         nudges; only nudges when `bulk`, none when `bulk` is False. On PostgreSQL a row
         locked by another worker's claim is skipped: one sender takes a row."""
 
-    def outbox_sent(self, item_id: int, now: datetime, outcome: str = "sent") -> None:
-        """Record a row as sent ("dropped": it can never be sent); a row for no user
-        (the farewell to one who deleted their data) is removed instead."""
+    def outbox_sent(self, item_id: int, now: datetime, outcome: str = "sent",
+                    ref: str | None = None) -> None:
+        """Record a row as sent ("dropped": it can never be sent), with the platform's
+        id of the message (`ref`: Telegram's message_id, Slack's ts) when known; a row
+        for no user (the farewell to one who deleted their data) is removed instead."""
 
     def outbox_failed(self, item_id: int, retry_at: datetime, error: str) -> None:
         """Record a failed send (`error`: the failure's kind, never its text): the row

@@ -42,8 +42,8 @@ from storage.digests import DIGEST_DAY, DIGEST_TIME, Digest
 from storage.home_charts import ChartFile, ForgottenFile
 from flows.messages import Reply
 from storage.inbox import Received
-from storage.outbox import (HEADS_ORDER, SENT, Asked, OutboxItem, claimed_order, of_kind,
-                            reply_columns, reply_of)
+from storage.outbox import (HEADS_ORDER, LAST_ASKED, SENT, Asked, OutboxItem, asked_of,
+                            claimed_order, of_kind, reply_columns, reply_of)
 from storage.users import UserRecord
 
 logger = logging.getLogger(__name__)
@@ -236,6 +236,9 @@ MIGRATIONS: list[tuple[str, str]] = [
             place text NOT NULL,
             file_id text NOT NULL
         );
+    """),
+    ("m015_outbox_sent_ref", """
+        ALTER TABLE outbox ADD COLUMN sent_ref text;
     """),
 ]
 
@@ -858,10 +861,12 @@ class PostgresStore:
                                   r["attempts"], r["created_at"], r["delivery"])
                        for r in rows), key=claimed_order)
 
-    def outbox_sent(self, item_id: int, now: datetime, outcome: str = SENT) -> None:
+    def outbox_sent(self, item_id: int, now: datetime, outcome: str = SENT,
+                    ref: str | None = None) -> None:
         self._count("DELETE FROM outbox WHERE id = %s AND user_id IS NULL", [item_id])
         self._count("UPDATE outbox SET sent_at = %s, outcome = %s, claimed_until = NULL, "
-                    "image = NULL, document = NULL WHERE id = %s", [now, outcome, item_id])
+                    "image = NULL, document = NULL, sent_ref = %s WHERE id = %s",
+                    [now, outcome, ref, item_id])
 
     def outbox_failed(self, item_id: int, retry_at: datetime, error: str) -> None:
         self._count("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = %s, "
@@ -873,12 +878,8 @@ class PostgresStore:
         return 0
 
     def last_asked(self, platform: str, chat: str) -> Asked | None:
-        row = self._one("SELECT expects, outcome, claimed_until, attempts FROM outbox "
-                        "WHERE platform = %s AND chat = %s AND expects IS NOT NULL ORDER BY "
-                        "id DESC LIMIT 1", [platform, chat])
-        return None if row is None else Asked(row["expects"], row["outcome"] == SENT,
-                                              row["claimed_until"], row["attempts"],
-                                              row["outcome"] is not None)
+        row = self._one(LAST_ASKED.replace("?", "%s"), [platform, chat])
+        return None if row is None else asked_of(row)
 
     def unsent_count(self, platforms: tuple[str, ...]) -> int:
         return self._one("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND "

@@ -222,8 +222,9 @@ class SqliteStore:
                      bulk: bool | None = None) -> list[OutboxItem]:
         return outbox.claim(self.db, platforms, now, lease_until, limit, chat, bulk)
 
-    def outbox_sent(self, item_id: int, now: datetime, outcome: str = outbox.SENT) -> None:
-        outbox.mark_sent(self.db, item_id, now, outcome)
+    def outbox_sent(self, item_id: int, now: datetime, outcome: str = outbox.SENT,
+                    ref: str | None = None) -> None:
+        outbox.mark_sent(self.db, item_id, now, outcome, ref)
 
     def outbox_failed(self, item_id: int, retry_at: datetime, error: str) -> None:
         outbox.mark_failed(self.db, item_id, retry_at, error)

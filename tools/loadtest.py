@@ -507,7 +507,11 @@ class Driver:
         sender = {"id": chat, "is_bot": False, "first_name": f"U{user}",
                   "language_code": "fr"}
         return {"update_id": next(self._update_ids), "message": {
-            "message_id": next(self._message_ids), "date": int(time.time()),
+            # numbered with the fake's own messages, as Telegram numbers a chat's: the
+            # coach takes an answer only when typed after its question (a burst's ids are
+            # taken at once: typed before any reply)
+            "message_id": next(self.fake._message_ids) if self.fake is not None
+            else next(self._message_ids), "date": int(time.time()),
             "chat": {"id": chat, "type": "private"}, "from": sender, "text": text}}
 
     async def post(self, session: aiohttp.ClientSession, update: dict) -> None:

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -23,6 +24,17 @@ import urllib.request
 from aiohttp import web
 
 from tests.bot.fake_server import FakeServer
+
+_last_ts = [0.0]
+_ts_lock = threading.Lock()
+
+
+def message_ts() -> str:
+    """Return a message ts as Slack makes them: the time in microseconds, increasing
+    (the members' messages and the bot's in one order, as in a real channel)."""
+    with _ts_lock:
+        _last_ts[0] = max(time.time(), _last_ts[0] + 0.000001)
+        return f"{_last_ts[0]:.6f}"
 
 SIGNING_SECRET = "test-signing-secret"
 CLIENT_ID = "1111.2222"
@@ -122,7 +134,7 @@ class FakeSlack(FakeServer):
                          "tz": self.timezones.get(user, "Europe/Paris")}}
 
     def _chat_postMessage(self, params, team):
-        ts = f"{time.time():.0f}.{next(self._ts):06d}"
+        ts = message_ts()
         blocks = params.get("blocks")
         blocks = json.loads(blocks) if isinstance(blocks, str) else blocks or []
         message = {"type": "message", "ts": ts, "channel": params["channel"], "team": team,
@@ -334,7 +346,7 @@ class SlackUser:
                                 "enterprise_id": None, "is_enterprise_install": False}],
             "event": {"type": "message", "channel_type": "im", "channel": self.dm,
                       "user": self.user, "text": text, "team": self.team,
-                      "ts": f"{time.time():.6f}"}}).encode()
+                      "ts": message_ts()}}).encode()
 
     def say(self, text: str, event_id: str | None = None,
             headers: dict | None = None) -> tuple[int, str]:

@@ -45,6 +45,7 @@ class FakeTelegram(FakeServer):
         self.allowed_updates: list[str] | None = None  # as the last getUpdates asked
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
+        self._renumbered: dict[int, int] = {}  # a recorded message_id -> the one given
 
     def routes(self, app: web.Application) -> None:
         app.router.add_post("/bot{token}/{method}", self._handle)
@@ -138,7 +139,17 @@ class FakeTelegram(FakeServer):
 
     # what tests do
     def push(self, update: dict) -> int:
-        """Deliver an update as given (a recorded payload); return its update_id."""
+        """Deliver an update as given (a recorded payload); return its update_id. A new
+        message gets the chat's next message_id, as Telegram numbers them (the coach
+        reads their order beside its own messages'); an edit keeps pointing at it."""
+        for kind in ("message", "edited_message"):
+            message = update.get(kind)
+            if isinstance(message, dict) and isinstance(message.get("message_id"), int):
+                recorded = message["message_id"]
+                with self._lock:
+                    if kind == "message":
+                        self._renumbered[recorded] = next(self._message_ids)
+                    message["message_id"] = self._renumbered.get(recorded, recorded)
         return self._push(update)
 
     def _push(self, update: dict) -> int:

@@ -4,6 +4,7 @@ and the answers tied to the question the user saw (bot/outbox.py, flows/coach.py
 from __future__ import annotations
 
 import asyncio
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -241,3 +242,59 @@ async def test_a_thousand_failing_users_due_first_do_not_hold_up_a_healthy_one(s
     assert len(set(tried)) == 1001  # each failing one tried once, none blocking the rest
     assert len(paused) == 500  # the blocked ones: their nudges paused, never retried
     assert store.unsent_count((T,)) == 500  # the timed-out ones wait for their retry
+
+
+class Chat(Platform):
+    """A deliverer that numbers messages as a Telegram chat does: the user's and the
+    bot's in one sequence (`typed` takes the next number for a message of the user)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.numbers = itertools.count(100)
+
+    async def __call__(self, chat: str, reply: Reply, bulk: bool = False) -> str:
+        await super().__call__(chat, reply, bulk)
+        return str(next(self.numbers))
+
+    def typed(self) -> str:
+        return str(next(self.numbers))
+
+
+def typed(coach: Coach, user: str, text: str, order: str) -> list[Reply]:
+    return coach.handle(Inbound(T, user, text=text, order=order))
+
+
+async def test_an_answer_typed_before_its_question_reached_the_chat_is_asked_again(queuing):
+    chat = Chat()
+    say(queuing, "1", "/start")
+    await sent(queuing, chat)  # the objective's question: message 100
+    early = chat.typed()  # typed before the next question arrives...
+    say(queuing, "1", "1")  # (the objective, by its button) ...whose send comes after it
+    await sent(queuing, chat)
+    [again] = typed(queuing, "1", "10 devis par mois d'ici 3 mois", early)
+    assert again.again and "Quel résultat chiffré" in again.text
+    assert "target" not in queuing.store.load_user(T, "1").answers
+    await sent(queuing, chat)
+    typed(queuing, "1", "10 devis par mois d'ici 3 mois", chat.typed())  # after: taken
+    assert queuing.store.load_user(T, "1").answers["target"]
+
+
+async def test_a_burst_typed_ahead_is_asked_again_once_and_retyped_in_order(queuing):
+    chat = Chat()
+    say(queuing, "1", "/start")
+    await sent(queuing, chat)
+    say(queuing, "1", "1")
+    await sent(queuing, chat)  # the target's question shown
+    burst = [chat.typed() for _ in range(3)]  # three answers typed at once
+    assert typed(queuing, "1", "10 devis par mois d'ici 3 mois", burst[0])  # taken
+    await sent(queuing, chat)  # the next question comes after the three
+    [again] = typed(queuing, "1", "2", burst[1])  # typed before it: asked again
+    assert again.again
+    await sent(queuing, chat)
+    assert typed(queuing, "1", "Gérants de restaurants", burst[2]) == []  # no second re-ask
+    answers = queuing.store.load_user(T, "1").answers
+    assert set(answers) == {"objective", "target"}  # nothing filed a question ahead
+    await sent(queuing, chat)
+    assert len([t for t in chat.texts("1") if "Je n'ai pas pris" in t]) == 1
+    typed(queuing, "1", "2", chat.typed())  # retyped once the question is seen
+    assert "audience_type" in queuing.store.load_user(T, "1").answers

@@ -127,6 +127,8 @@ def test_delete_after_an_interview_a_checkin_and_a_digest_leaves_nothing(tmp_pat
                                      ("passer", "Combien de demandes"),
                                      ("1", "chiffre d'affaires"), ("0", "Verdict")]:
                 alice.say(answer, event_id=f"EvAlice-{answer}")
+                fake.wait_for(lambda: replies_sent(database, "slack", f"EvAlice-{answer}"),
+                              what="the next question")  # seen before the next answer
                 fake.wait_for_text(alice.dm, expected)
             assert alice.command("digest")[0] == 200  # in #general: she sets it up
             assert alice.command("digest oui")[0] == 200

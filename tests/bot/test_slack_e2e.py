@@ -90,6 +90,7 @@ def test_a_whole_interview_by_slash_command_buttons_and_dm_text(fake, alice, tmp
     alice.press(fake.wait_for_text(alice.dm, "Qui sont vos clients ?"), "Des entreprises")
     fake.wait_for_text(alice.dm, "client idéal")
     alice.say("Restaurants &lt;b&gt;indépendants&lt;/b&gt; &amp; bistrots")  # as Slack sends
+    fake.wait_for_text(alice.dm, "principal problème")
     alice.say("passer")
     audience = fake.wait_for_text(alice.dm, "Où vos clients passent-ils")
     alice.tick_and_submit(audience, ["LinkedIn", "Facebook"], "Valider")

@@ -129,7 +129,10 @@ def test_a_double_tap_is_handled_once_and_the_second_tap_gets_a_toast(fake, bot)
 def test_a_double_tap_on_done_sends_the_ticked_networks_once(fake, bot):
     user = 702
     fake.type(user, "/start")
-    for answer in ["2", "passer", "1", "Des gérants de restaurants", "passer"]:
+    for shown, answer in enumerate(["2", "passer", "1", "Des gérants de restaurants",
+                                    "passer"], start=1):
+        fake.wait_for(lambda: len(fake.sent("sendMessage", user)) >= shown,
+                      what="the question")  # each answer once its question came
         fake.type(user, answer)
     networks = fake.wait_for_text(user, "Où vos clients passent-ils")
     fake.press(user, networks, "LinkedIn")

@@ -923,6 +923,21 @@ def test_the_last_question_asked_and_whether_it_was_sent(store):
     assert store.last_asked("telegram", "2") is None
 
 
+def test_the_last_question_keeps_where_it_stands_in_the_chat_and_if_it_asks_again(store):
+    from flows.messages import Reply
+    [first] = store.enqueue("telegram", "1", [Reply("Q ?", prompt="target")], "target", NOW,
+                            7)
+    store.outbox_sent(first, NOW, "sent", "1042")
+    asked = store.last_asked("telegram", "1")
+    assert (asked.ref, asked.again) == ("1042", False)
+    [again] = store.enqueue("telegram", "1", [Reply("Q ?", prompt="target", again=True)],
+                            "target", NOW, 7)
+    assert store.last_asked("telegram", "1").again and not store.last_asked(
+        "telegram", "1").sent
+    store.outbox_sent(again, NOW, "sent", "1044.000200")
+    assert store.last_asked("telegram", "1").ref == "1044.000200"
+
+
 def test_an_enqueued_reply_is_rolled_back_with_its_message(store):
     user = store.create_user("telegram", "1", "fr")
     with pytest.raises(RuntimeError), store.transaction("telegram:1"):
