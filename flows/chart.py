@@ -68,7 +68,7 @@ class Chart:
         return hashlib.sha256(repr(self).encode()).hexdigest()[:32]
 
 
-def draw(chart: Chart) -> bytes:
+def draw_png(chart: Chart) -> bytes:
     """Draw a chart (the function a `Deferred` names: flows.messages)."""
     return chart.png()
 

@@ -53,7 +53,7 @@ REVIEWED = ("no_results", "dry_review")
 
 def drawing(chart: Chart) -> Deferred:
     """Return a chart as a drawing still to make (slow: by the adapters, off the loop)."""
-    return Deferred("flows.chart:draw", (chart,))
+    return Deferred("flows.chart:draw_png", (chart,))
 
 
 def prompt_of(step: str) -> str:

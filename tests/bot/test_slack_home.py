@@ -12,6 +12,7 @@ import pytest
 from slack_sdk.models.views import View
 
 import storage
+from bot import offload
 from bot.config import load_settings
 from bot.slack_home import home_view, settings_modal, submitted_settings
 from flows.chart import Chart, ChartTexts, ChartWeek
@@ -340,6 +341,9 @@ async def test_the_home_tab_shows_the_chart_uploaded_once_per_change_of_figures(
     draw = Chart.png
     monkeypatch.setattr(Chart, "png", lambda chart: drawn_on.append(
         threading.current_thread()) or draw(chart))
+    # drawn on a render thread here, where this test's patch applies (the bot draws in a
+    # render process of its own)
+    offload._OFFLOADS[coach.store] = offload.Offload(coach.store, drawing="thread")
     port, settings = serving(fake, tmp_path)
     confirmed_user(coach, "slack", KEY)
     clock.now = MONDAY_NINE_PARIS
