@@ -25,6 +25,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
+from functools import partial
 
 from bot.offload import offload_of
 from flows.messages import Reply
@@ -105,6 +106,7 @@ class OutboxSender:
         self._bulk: set[tuple[str, str]] = set()  # the chats of _busy sent a nudge
         self._slots = asyncio.Semaphore(CONCURRENCY)
         self._bulk_slots = asyncio.Semaphore(CONCURRENCY)
+        self._nudges = True  # nudges may be due: claim them (rows left from before, too)
         self.sent = 0
 
     @property
@@ -116,8 +118,10 @@ class OutboxSender:
         self.deliverers[platform] = deliver
         self.kick()
 
-    def kick(self) -> None:
-        """Look for rows to send now (an adapter committed some)."""
+    def kick(self, nudges: bool = False) -> None:
+        """Look for rows to send now (an adapter committed some); nudges too when
+        `nudges` (the scheduler queued some, or one is due again)."""
+        self._nudges = self._nudges or nudges
         self._wake.set()
 
     async def run(self) -> None:
@@ -134,7 +138,7 @@ class OutboxSender:
             try:
                 await asyncio.wait_for(self._wake.wait(), self.interval)
             except asyncio.TimeoutError:
-                pass
+                self._nudges = True  # another worker's, or a lease run out: look again
             self._wake.clear()
 
     def _bulk_busy(self) -> int:
@@ -148,8 +152,10 @@ class OutboxSender:
         run, claim, lease = self.work.run, self.store.claim_outbox, now + self.lease
         items = await run(claim, self.platforms, now, lease, BATCH, None, False)
         room = BULK_AHEAD - self._bulk_busy()
-        if room > 0:
-            items += await run(claim, self.platforms, now, lease, room, None, True)
+        if room > 0 and self._nudges:  # not looked for after each reply: none was queued
+            nudges = await run(claim, self.platforms, now, lease, room, None, True)
+            self._nudges = len(nudges) == room  # a full claim: more may be due
+            items += nudges
         started = 0
         for item in items:
             key = (item.platform, item.chat)
@@ -167,6 +173,7 @@ class OutboxSender:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while loop.time() < deadline:
+            self._nudges = True
             await self.round()
             if not self._busy:
                 return True
@@ -187,22 +194,26 @@ class OutboxSender:
         try:
             async with self._bulk_slots if bulk else self._slots:
                 while item is not None:
-                    if not await self._send(item):
+                    item = await self._send(item)
+                    if item is False:
                         return  # failed: the chat waits for the row's retry
-                    now = self.clock()
-                    claimed = await self.work.run(self.store.claim_outbox, (), now,
-                                                  now + self.lease, 1, key)
-                    item = claimed[0] if claimed else None
+                    if item is True:  # dropped: the chat's next row, if any
+                        now = self.clock()
+                        claimed = await self.work.run(self.store.claim_outbox, (), now,
+                                                      now + self.lease, 1, key)
+                        item = claimed[0] if claimed else None
         except Exception:
             logger.exception("outbox: chat of user %s stopped", item.chat if item else "?")
         finally:
             self._busy.pop(key, None)
             self._bulk.discard(key)
             if bulk and self._bulk_busy() < BULK_AHEAD // 2:
-                self.kick()  # half the nudges claimed are out: claim the next ones
+                self.kick(nudges=True)  # half the nudges claimed are out: the next ones
 
-    async def _send(self, item: OutboxItem) -> bool:
-        """Send one row and record what came of it; True when it is done with."""
+    async def _send(self, item: OutboxItem) -> bool | OutboxItem | None:
+        """Send one row and record what came of it: False when it failed (tried again
+        later), True when dropped, else the chat's next row (claimed in the same trip to
+        the store as the mark) or None."""
         deliver = self.deliverers.get(item.platform)
         try:
             if deliver is None:
@@ -235,9 +246,19 @@ class OutboxSender:
                            exc_info=not isinstance(failure, Retry))
             await self.work.run(self.store.outbox_failed, item.id,
                                 now + timedelta(seconds=wait), kind)
-            asyncio.get_running_loop().call_later(wait, self.kick)  # its retry, on time
+            asyncio.get_running_loop().call_later(  # its retry, on time
+                wait, partial(self.kick, item.bulk))
             return False
-        await self.work.run(self.store.outbox_sent, item.id, self.clock(), SENT,
-                            ref if isinstance(ref, str) else None)
+        following = await self.work.run(self._sent_then_next, item,
+                                        ref if isinstance(ref, str) else None)
         self.sent += 1
-        return True
+        return following
+
+    def _sent_then_next(self, item: OutboxItem, ref: str | None) -> OutboxItem | None:
+        """Mark a row sent and take its chat's next one, if due (on the store's thread:
+        one trip for both)."""
+        now = self.clock()
+        self.store.outbox_sent(item.id, now, SENT, ref)
+        claimed = self.store.claim_outbox((), now, now + self.lease, 1,
+                                          (item.platform, item.chat))
+        return claimed[0] if claimed else None

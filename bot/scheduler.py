@@ -170,7 +170,7 @@ class Scheduler:
 
     def _queued(self) -> None:
         if self.outbox is not None:
-            self.outbox.kick()
+            self.outbox.kick(nudges=True)
 
     async def _send(self, due: checkins.Due, reminder: bool) -> bool | None:
         """Send the nudge: True when sent, False when it failed (logged), None when there
