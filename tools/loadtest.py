@@ -12,7 +12,11 @@ killed by its process group in a `finally`):
    picked at random: one user's messages one after the other (the next one once the
    previous call answered), users concurrently (`--concurrency`). A share of updates is
    posted twice (a redelivery, same update_id, maybe to another worker); each answer
-   waits for the question it answers to reach the fake, as a person reads it first.
+   waits for the reply to the previous one to reach the fake, as a person reads it
+   first. That reply is known by its outbox row (the last one written for the update's
+   delivery), not by counting messages: a message sent again after a kill is not taken
+   for the reply to the answer typed since. A reply that asks the question again (its
+   send was not known to have arrived) has the answer retyped.
    `--burst-share` users send a burst (three answers typed without waiting for the
    coach's questions): the coach asks again those whose question the user had not seen
    yet, and the user retypes them once they see which question is asked. Telegram
@@ -31,7 +35,8 @@ process; one processed_updates row per update_id; at most one check-in row per u
 period; users who got their check-in message once, twice or never; replies never
 delivered (fewer messages reached the fake than the one-at-a-time run sends); tracebacks
 in the workers' logs. The figures go to a Markdown report (`--report`, docs/scale.md by
-default). Exit code 1 when a user's answers are wrong or a check-in was sent twice, 3
+default); the timelines and rows of users whose answers are wrong (or whose reply never
+came) to wrong-users.txt in the work folder. Exit code 1 when a user's answers are wrong or a check-in was sent twice, 3
 when the deadline stopped the run first, 2 when PostgreSQL could not start (then try
 `--database sqlite`: the workers share one SQLite file).
 """
@@ -52,6 +57,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections import Counter, defaultdict
@@ -222,6 +228,28 @@ def canonical(answers: dict) -> str:
     return json.dumps(answers, sort_keys=True, ensure_ascii=False, default=str)
 
 
+class TimedFake(FakeTelegram):
+    """The fake Bot API, keeping when each message reached it (for the wrong users'
+    timelines)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent_at: list[tuple[float, int, str]] = []  # (time, chat, text)
+        self._by_chat: dict[int, list[str]] = defaultdict(list)
+
+    async def _sendMessage(self, params):
+        chat, text = int(params.get("chat_id") or 0), params.get("text", "")
+        with self._lock:
+            self.sent_at.append((time.time(), chat, text))
+            self._by_chat[chat].append(text)
+        return await super()._sendMessage(params)
+
+    def texts_to(self, chat: int) -> list[str]:
+        """The texts sent to a chat so far, in the order they came."""
+        with self._lock:
+            return list(self._by_chat.get(chat, ()))
+
+
 # --- the database ------------------------------------------------------------------------
 
 class Postgres(LocalPostgres):
@@ -280,6 +308,38 @@ class Database:
             "AND l.objsubid = 1 AND ((l.classid::bigint << 32) | l.objid::bigint) = "
             "hashtextextended('coach:scheduler', 0)")
         return rows[0][0] if rows else None
+
+
+class OutboxReader:
+    """Which message answers an update: the text of the last outbox row written with its
+    delivery (the message the coach waits behind), as the fake receives it."""
+
+    def __init__(self, target: str) -> None:
+        self.postgres = target.startswith("postgresql://")
+        if self.postgres:
+            import psycopg
+            self.conn = psycopg.connect(target, autocommit=True)
+        else:
+            self.conn = sqlite3.connect(target, timeout=30, check_same_thread=False,
+                                        isolation_level=None)
+        self.lock = threading.Lock()
+
+    def reply_to(self, chat: int, update_id: int) -> str | None:
+        from bot.telegram import MAX_TEXT
+        from bot.text import split_text
+        mark = "%s" if self.postgres else "?"
+        with self.lock:
+            row = self.conn.execute(
+                f"SELECT reply FROM outbox WHERE platform = {mark} AND chat = {mark} AND "
+                f"expects IS NOT NULL AND delivery = {mark} ORDER BY id DESC LIMIT 1",
+                [PLATFORM, str(chat), str(update_id)]).fetchone()
+        if row is None:
+            return None
+        reply = row[0] if isinstance(row[0], dict) else json.loads(row[0])
+        return split_text(html.escape(reply["text"], quote=False), MAX_TEXT)[-1]
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 # --- the workers ------------------------------------------------------------------------
@@ -411,17 +471,25 @@ class Stats:
     deadline_hit: bool = False
     notes: list[str] = field(default_factory=list)
     replies_waited_out: int = 0  # answers sent without their question having arrived
+    waited_users: set[int] = field(default_factory=set)  # the users it happened to
     burst_reasks: int = 0  # answers of bursts asked again (their question not yet seen)
     single_reasks: int = 0  # answers sent one at a time asked again (a kill lost a mark)
+    timeline: dict[int, list[tuple[float, str]]] = field(
+        default_factory=lambda: defaultdict(list))  # per user: what the driver did, when
+
+    def note(self, user: int, what: str) -> None:
+        self.timeline[user].append((time.time(), what))
 
 
 class Driver:
     """Posts the users' interviews to the workers as Telegram webhook calls."""
 
     def __init__(self, params: Params, workers: list[Worker], stats: Stats,
-                 rng: random.Random, fake: FakeTelegram | None = None,
-                 expected: dict[int, Expected] | None = None) -> None:
+                 rng: random.Random, fake: TimedFake | None = None,
+                 expected: dict[int, Expected] | None = None,
+                 outbox: OutboxReader | None = None) -> None:
         self.params = params
+        self.outbox = outbox  # with the fake: which message answers each update
         self.workers = workers
         self.stats = stats
         self.rng = rng
@@ -460,6 +528,10 @@ class Driver:
             except (aiohttp.ClientError, asyncio.TimeoutError):
                 status = None
             self.stats.statuses[status] += 1
+            user = update["message"]["chat"]["id"] - FIRST_USER_ID
+            self.stats.note(user, f"update {update['update_id']} "
+                            f"{update['message']['text']!r} to worker {worker.index}: "
+                            f"{status} in {time.monotonic() - began:.2f} s")
             if status == 200:
                 self.stats.latencies.append(time.monotonic() - began)
                 self.stats.posts += 1
@@ -487,7 +559,7 @@ class Driver:
                     self.stats.bursts += 1
                     self.stats.burst_users.add(user)
                     updates = [self.update(user, m) for m in messages[index:index + 3]]
-                    seen, asked_before = self.replies_to(user), self.reasks_to(user)
+                    shown = self.shown(user)
                     if self.params.bursts == "concurrent":
                         await asyncio.gather(*(self.deliver(session, u) for u in updates))
                     else:  # Telegram: queued, then delivered one after the other
@@ -495,69 +567,69 @@ class Driver:
                             await self.deliver(session, queued)
                     # the first answers were taken, the rest asked again: retyped, as a
                     # person does once they see which question is asked
-                    left = await self.burst_settled(user, index, seen, asked_before)
-                    index += 3 - left
+                    taken = await self.burst_settled(user, updates, shown)
+                    self.stats.note(user, f"burst: {3 - taken} asked again, retyped")
+                    index += taken
                 else:
-                    seen, asked_before = self.replies_to(user), self.reasks_to(user)
-                    await self.deliver(session, self.update(user, messages[index]))
-                    await self.reply_seen(user, seen + self.steps(user, index) - 1)
-                    if self.reasks_to(user) > asked_before:
+                    shown = self.shown(user)
+                    update = self.update(user, messages[index])
+                    await self.deliver(session, update)
+                    if await self.answered(user, [update], shown) == [True]:
                         # asked again: its question's send was not known to have arrived
                         # (a worker killed between the send and its mark): retyped, as a
                         # person does when the coach shows the question once more
                         self.stats.single_reasks += 1
+                        self.stats.note(user, "asked again: retyped")
                         continue
                     index += 1
             self.stats.finished_users.add(user)
 
-    def steps(self, user: int, index: int) -> int:
-        """How many messages answer the user's message `index` in a one-at-a-time run."""
-        steps = self.expected[user].steps if user in self.expected else []
-        return steps[index] if index < len(steps) else 1
-
-    def reasks_to(self, user: int) -> int:
+    def shown(self, user: int) -> int:
+        """How many messages the user has received so far."""
         if self.fake is None:
             return 0
+        return len(self.fake.texts_to(FIRST_USER_ID + user))
+
+    async def answered(self, user: int, updates: list[dict], shown: int) -> list[bool]:
+        """Wait until the reply to each update, the last message the coach wrote in
+        answer to it (the outbox row of its delivery), reached the user after the
+        `shown` messages they had, as a person reads the reply to what they typed before
+        answering; return, for each, whether that reply asked the question again.
+
+        The reply is known by its outbox row, not by counting messages: a worker killed
+        between a send and its mark sends that message again (15 s later, when its lease
+        runs out), and that copy is no reply to the answer typed since; counted as one, it
+        made the driver move on before the coach's "asked again" arrived, and type every
+        next answer one question ahead (the wrong answers of docs/scale.md at 6db05d3)."""
+        if self.fake is None:
+            return [False] * len(updates)
         chat = FIRST_USER_ID + user
-        with self.fake._lock:
-            return sum(1 for m, p in self.fake.calls if m == "sendMessage"
-                       and int(p.get("chat_id", 0)) == chat and REASK_TEXT in p["text"])
-
-    async def burst_settled(self, user: int, index: int, seen: int, asked: int) -> int:
-        """Wait for the replies to a burst of three; return how many of its answers were
-        asked again (the last ones: once one is, the next are too)."""
-        if self.fake is None:
-            return 0
+        replies = [await asyncio.to_thread(self.outbox.reply_to, chat, u["update_id"])
+                   for u in updates]
+        wanted = Counter(text for text in replies if text is not None)
         deadline = time.monotonic() + REPLY_WAIT
-        while time.monotonic() < deadline:
-            again = self.reasks_to(user) - asked
-            taken = sum(self.steps(user, n) for n in range(index, index + 3 - again))
-            if self.replies_to(user) >= seen + taken + again:
-                self.stats.burst_reasks += again
-                return again
-            await asyncio.sleep(0.02)
-        self.stats.replies_waited_out += 1
-        return 0
-
-    def replies_to(self, user: int) -> int:
-        if self.fake is None:
-            return 0
-        chat = FIRST_USER_ID + user
-        with self.fake._lock:
-            return sum(1 for m, p in self.fake.calls if m == "sendMessage"
-                       and int(p.get("chat_id", 0)) == chat)
-
-    async def reply_seen(self, user: int, before: int) -> None:
-        """Wait for the reply (the next question) to reach the user, as a person reads
-        it before answering; a reply still missing after REPLY_WAIT is counted."""
-        if self.fake is None:
-            return
-        deadline = time.monotonic() + REPLY_WAIT
-        while self.replies_to(user) <= before:
+        while True:
+            # the replies reached the user after the messages they had already seen
+            later = Counter(self.fake.texts_to(chat)[shown:])
+            if all(later[text] >= n for text, n in wanted.items()):
+                break
             if time.monotonic() > deadline:
                 self.stats.replies_waited_out += 1
-                return
+                self.stats.waited_users.add(user)
+                self.stats.note(user, f"no reply after {REPLY_WAIT:g} s: next message")
+                break
             await asyncio.sleep(0.02)
+        return [text is not None and REASK_TEXT in text for text in replies]
+
+    async def burst_settled(self, user: int, updates: list[dict], shown: int) -> int:
+        """Wait for the replies to a burst; return how many of its answers were taken
+        before the first one asked again (those after it are retyped)."""
+        again = await self.answered(user, updates, shown)
+        taken = again.index(True) if True in again else len(again)
+        if True in again[taken:] and not all(again[taken:]):
+            self.stats.note(user, "burst: an answer taken after one asked again")
+        self.stats.burst_reasks += len(again) - taken
+        return taken
 
     async def run(self, users: list[int], until: float) -> None:
         limit = asyncio.Semaphore(self.params.concurrency)
@@ -853,6 +925,57 @@ def check_logs(workers: list[Worker], results: Results) -> None:
                 results.tracebacks[last.strip()[:160]] += 1
 
 
+LOG_TIME = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(\d{3}) ")
+
+
+def log_events(workers: list[Worker], patterns: list[str]) -> list[tuple[float, str]]:
+    """The workers' log lines that contain one of `patterns`, with their time."""
+    events = []
+    for worker in workers:
+        for line in worker.log_path.read_text(errors="replace").splitlines():
+            found = LOG_TIME.match(line)
+            if found and any(p in line for p in patterns):
+                at = time.mktime(time.strptime(found.group(1), "%Y-%m-%d %H:%M:%S"))
+                events.append((at + int(found.group(2)) / 1000,
+                               f"    worker {worker.index}: {line[24:]}"))
+    return events
+
+
+def dump_wrong_users(users: list[int], path: Path, db: Database, fake: TimedFake,
+                     workers: list[Worker], stats: Stats) -> None:
+    """Write, for the first wrong users (then those whose reply was missing), what the
+    driver posted, what reached the fake and the workers' log lines about them (in time
+    order), then their database rows: the material to find out what went wrong."""
+    out = []
+    for user in users[:10]:
+        chat = FIRST_USER_ID + user
+        rows = db.rows(f"SELECT id, state, pending FROM users WHERE platform = '{PLATFORM}' "
+                       f"AND platform_user_id = '{chat}'")
+        internal = rows[0][0] if rows else None
+        events = list(stats.timeline.get(user, []))
+        events += [(at, f"  <- sent {text[:90]!r}") for at, c, text in fake.sent_at
+                   if c == chat]
+        events += log_events(workers, [f"user {chat} ", f"user {chat}:"]
+                             + ([f"user {internal}:", f"user {internal} "]
+                                if internal else []))
+        out.append(f"## user {user} (chat {chat}, id {internal}): {rows}")
+        out += [time.strftime("%H:%M:%S", time.gmtime(at)) + f".{int(at % 1 * 1000):03d} {what}"
+                for at, what in sorted(events, key=lambda e: e[0])]
+        out.append("outbox (id, created, claimed_until, sent, attempts, outcome, error, "
+                   "expects, delivery, text):")
+        for row in db.rows("SELECT id, created_at, claimed_until, sent_at, attempts, outcome, "
+                           "error, expects, delivery, reply FROM outbox WHERE chat = "
+                           f"'{chat}' ORDER BY id"):
+            reply = row[9] if isinstance(row[9], dict) else json.loads(row[9])
+            out.append("  " + repr(row[:9] + (reply.get("text", "")[:60],)))
+        out.append("processed_updates:")
+        out += ["  " + repr(r) for r in db.rows(
+            "SELECT update_id, processed_at FROM processed_updates WHERE user_key = "
+            f"'{PLATFORM}:{chat}' ORDER BY processed_at")]
+        out.append("")
+    path.write_text("\n".join(out) + "\n")
+
+
 # --- the report ------------------------------------------------------------------------
 
 def percentile(values: list[float], share: float) -> float:
@@ -911,6 +1034,8 @@ def render_report(params: Params, stats: Stats, wave: Wave | None, results: Resu
         f"| redeliveries sent / bursts sent | {stats.redeliveries} / {stats.bursts} |",
         f"| answers asked again and retyped (in bursts / one at a time) | "
         f"{stats.burst_reasks} / {stats.single_reasks} |",
+        f"| answers typed with their reply still missing after {REPLY_WAIT:g} s | "
+        f"{stats.replies_waited_out} |",
         f"| kills (SIGKILL and restart) | {stats.kills} + {stats.leader_kills} of the scheduler's leader |",
         "",
         "## Correctness",
@@ -954,13 +1079,13 @@ def render_report(params: Params, stats: Stats, wave: Wave | None, results: Resu
                   "| --- | --- |"]
         lines += [f"| {n} | `{line.replace('|', '/')}` |"
                   for line, n in results.tracebacks.most_common(10)]
-    notes = stats.notes + (wave.notes if wave else []) + findings(stats, results)
+    notes = stats.notes + (wave.notes if wave else []) + findings(stats, results, wave)
     if notes:
         lines += ["", "## Notes", ""] + [f"- {note}" for note in notes]
     return "\n".join(lines) + "\n"
 
 
-def findings(stats: Stats, results: Results) -> list[str]:
+def findings(stats: Stats, results: Results, wave: Wave | None) -> list[str]:
     """What the figures suggest, said in words."""
     notes = []
     wrong = set(results.wrong_users)
@@ -974,7 +1099,7 @@ def findings(stats: Stats, results: Results) -> list[str]:
                      "killed after a message's transaction committed and before its "
                      "reply was sent; the retry is recognised as handled and sends "
                      "nothing")
-    if results.checkin_never:
+    if results.checkin_never and wave is not None:
         notes.append("a check-in never sent: claimed (recorded) by the leader killed "
                      "before sending it; the next-day reminder is what covers it")
     return notes
@@ -1046,7 +1171,12 @@ async def run_load(params: Params, workers: list[Worker], db: Database,
     chaos_task = asyncio.create_task(chaos(workers, params, stats, rng, stop))
     began = time.monotonic()
     try:
-        await Driver(params, workers, stats, rng, fake, expected).run(users, until)
+        outbox = OutboxReader(db.target)
+        try:
+            await Driver(params, workers, stats, rng, fake, expected,
+                         outbox).run(users, until)
+        finally:
+            outbox.close()
     finally:
         stop.set()
         await chaos_task
@@ -1091,7 +1221,7 @@ def execute(params: Params) -> Outcome:
     try:
         server, target = start_database(params, folder)
         db = Database(target)
-        with FakeTelegram() as fake:
+        with TimedFake() as fake:
             try:
                 start_workers(params, worker_env(params, target, fake), folder, workers)
                 stats.started = time.monotonic()
@@ -1101,6 +1231,9 @@ def execute(params: Params) -> Outcome:
                 for worker in workers:
                     worker.stop()
             results = verify(users, expected, target, db, fake, workers, stats)
+            odd = results.wrong_users + sorted(stats.waited_users - set(results.wrong_users))
+            if odd:
+                dump_wrong_users(odd, folder / "wrong-users.txt", db, fake, workers, stats)
         report = render_report(params, stats, wave, results, cpu, tree_dirty())
         params.report.parent.mkdir(parents=True, exist_ok=True)
         params.report.write_text(report)
