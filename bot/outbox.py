@@ -9,7 +9,8 @@ exponential backoff on 5xx, timeouts and resets, and never when the platform say
 can never be delivered (the row is dropped, so the chat is not blocked behind it). At
 start, and every `interval` seconds, it sends whatever was left unsent (by a worker
 that died, or a send that failed); an adapter `kick`s it after each commit so a reply
-goes out at once. Sent rows are pruned with the other short-lived records
+goes out at once. A reply sent as several parts (a long text, then a file or a chart)
+resumes after the parts that went out (the row keeps their count). Sent rows are pruned with the other short-lived records
 (`Store.prune`, by the scheduler). A crash between a send and its mark sends that message twice: the
 one duplicate that at-least-once delivery allows (docs/reliability.md).
 """
@@ -29,6 +30,10 @@ from storage.port import Store
 logger = logging.getLogger(__name__)
 
 Deliver = Callable[[str, Reply], Awaitable[None]]  # (chat, reply): raises on failure
+# A deliverer that sends a reply as parts (messages of a long text, a file, a chart):
+# (chat, reply, parts already sent, progress(parts sent so far) after each part but the
+# last), so a retry sends only the parts left.
+DeliverParts = Callable[[str, Reply, int, Callable[[int], None]], Awaitable[None]]
 LEASE = timedelta(seconds=15)  # a claimed row is another sender's after this
 INTERVAL = 5.0  # seconds between looks for rows left unsent
 BATCH = 50  # chats taken in one claim
@@ -86,6 +91,7 @@ class OutboxSender:
         self.store = store
         self.unreachable = unreachable  # (platform, chat): pause that user's nudges
         self.deliverers = dict(deliverers)
+        self.by_parts: set[str] = set()  # platforms whose deliverer resumes by parts
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.interval = interval
         self.lease = lease
@@ -98,9 +104,13 @@ class OutboxSender:
     def platforms(self) -> tuple[str, ...]:
         return tuple(self.deliverers)
 
-    def add(self, platform: str, deliver: Deliver) -> None:
-        """Send `platform`'s rows through `deliver` (added once its client runs)."""
+    def add(self, platform: str, deliver: Deliver | DeliverParts,
+            parts: bool = False) -> None:
+        """Send `platform`'s rows through `deliver` (added once its client runs); with
+        `parts`, a DeliverParts that resumes a row after the parts already sent."""
         self.deliverers[platform] = deliver
+        if parts:
+            self.by_parts.add(platform)
         self.kick()
 
     def kick(self) -> None:
@@ -181,7 +191,11 @@ class OutboxSender:
         try:
             if deliver is None:
                 raise Undeliverable("no sender for the platform")
-            await deliver(item.chat, item.reply)
+            if item.platform in self.by_parts:
+                await deliver(item.chat, item.reply, item.parts_sent,
+                              lambda sent: self.store.outbox_progress(item.id, sent))
+            else:
+                await deliver(item.chat, item.reply)
         except Undeliverable as failure:
             logger.warning("outbox %s to user %s dropped: %s", item.id, item.chat,
                            failure.kind)

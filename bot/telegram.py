@@ -22,7 +22,7 @@ import hmac
 import html
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from functools import partial
 from urllib.parse import urlparse
@@ -316,28 +316,47 @@ class TelegramAdapter:
         except BadRequest as error:
             logger.info("message not edited: %s", error.message)
 
-    async def send(self, bot: Bot, chat_id: int, user_id: str, replies: list[Reply]) -> None:
-        """Send neutral replies: HTML text split under 4,096 characters, keyboards, files."""
+    async def send(self, bot: Bot, chat_id: int, user_id: str, replies: list[Reply],
+                   skip: int = 0, progress: Callable[[int], None] | None = None) -> None:
+        """Send neutral replies: HTML text split under 4,096 characters, keyboards, files.
+        For one reply, `skip` parts (messages, then the file, then the chart) already
+        went out, and `progress(parts sent)` is told after each part but the last."""
         language = self.language(user_id)
         for reply in replies:
-            chunks = split_text(html.escape(reply.text, quote=False), MAX_TEXT)
-            for number, chunk in enumerate(chunks, start=1):
-                markup = keyboard(reply, language) if number == len(chunks) else None
-                await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML,
-                                               reply_markup=markup)
-            if reply.document is not None:
-                await bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
-                await bot.send_document(chat_id, InputFile(
-                    reply.document.content, filename=reply.document.filename))
-            if reply.image is not None:
-                await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
-                await bot.send_photo(chat_id, reply.image)
+            parts = self.parts(bot, chat_id, reply, language)
+            for number, part in enumerate(parts[skip:], start=skip + 1):
+                await part()
+                if progress is not None and number < len(parts):
+                    progress(number)
 
-    async def deliver(self, bot: Bot, chat: str, reply: Reply) -> None:
-        """Send one outbox row, the failure said in the outbox's terms: Retry (429, 5xx,
-        timeouts, resets) or Undeliverable (blocked, a bad request)."""
+    @staticmethod
+    def parts(bot: Bot, chat_id: int, reply: Reply,
+              language: str) -> list[Callable[[], Awaitable[object]]]:
+        """Return the sends of one reply, in order: its text's messages, its file, its
+        chart (each after its 'sending…' action)."""
+        chunks = split_text(html.escape(reply.text, quote=False), MAX_TEXT)
+        parts = [partial(bot.send_message, chat_id, chunk, parse_mode=ParseMode.HTML,
+                         reply_markup=keyboard(reply, language) if number == len(chunks)
+                         else None) for number, chunk in enumerate(chunks, start=1)]
+
+        async def document() -> None:
+            await bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
+            await bot.send_document(chat_id, InputFile(
+                reply.document.content, filename=reply.document.filename))
+
+        async def image() -> None:
+            await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+            await bot.send_photo(chat_id, reply.image)
+        return parts + [document] * (reply.document is not None) + [image] * (
+            reply.image is not None)
+
+    async def deliver(self, bot: Bot, chat: str, reply: Reply, skip: int = 0,
+                      progress: Callable[[int], None] | None = None) -> None:
+        """Send one outbox row (after its `skip` parts already sent), the failure said
+        in the outbox's terms: Retry (429, 5xx, timeouts, resets) or Undeliverable
+        (blocked, a bad request)."""
         try:
-            await self.send(bot, int(chat), chat, [reply])
+            await self.send(bot, int(chat), chat, [reply], skip, progress)
         except RetryAfter as error:
             raise Retry("RetryAfter", _seconds(error.retry_after)) from None
         except Forbidden as error:  # blocked, or the account deleted
@@ -551,7 +570,7 @@ async def running(settings: Settings, coach: Coach, web_app: web.Application | N
     poller = None
     async with application:
         if outbox is not None:
-            outbox.add(PLATFORM, partial(adapter.deliver, application.bot))
+            outbox.add(PLATFORM, partial(adapter.deliver, application.bot), parts=True)
         await set_commands(application)
         if webhook:
             path = "/" + urlparse(webhook).path.lstrip("/")

@@ -194,6 +194,14 @@ def m014_home_charts(db: Database) -> None:
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         platform TEXT NOT NULL, place TEXT NOT NULL, file_id TEXT NOT NULL)""")
 
+
+@MIGRATIONS()
+def m015_outbox_parts(db: Database) -> None:
+    """Keep how many parts of a row went out (a long text is several messages, then
+    its file or chart), so a retry sends only the parts left."""
+    db["outbox"].add_column("parts_sent", int, not_null_default=0)
+
+
 # slack_sdk 3's SQLite3InstallationStore schema, so files it filled need no conversion.
 SLACK_TABLES = {
     "slack_installations": """CREATE TABLE slack_installations (

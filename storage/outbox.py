@@ -5,7 +5,9 @@ state, so a crash after the commit loses none: a sender (bot/outbox.py) sends th
 order per chat, marks each one sent, retries the failed ones later, and at start sends
 what was left unsent. A row is taken with a lease (`claimed_until`), only when it is the
 first unsent row of its chat, so a chat's replies go out in order and, across workers,
-one sender takes a row. A crash between the send and the mark sends that row twice.
+one sender takes a row. A crash between the send and the mark sends that row twice. A
+reply sent as several parts (a long text is several messages, then its file or chart)
+keeps how many went out (`parts_sent`), so a retry sends only the parts left.
 
 Rich replies survive: the reply's text, options and prompt are JSON, its image and its
 document's bytes are columns of their own; a row for no user (the farewell to one who
@@ -38,6 +40,7 @@ class OutboxItem:
     reply: Reply
     attempts: int
     created_at: datetime
+    parts_sent: int = 0  # parts of the reply already sent (several messages, a file)
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,8 @@ def enqueue(db: Database, platform: str, chat: str, replies: list[Reply],
 def _item(row: dict) -> OutboxItem:
     return OutboxItem(row["id"], row["platform"], row["chat"],
                       reply_of(row["reply"], row["image"], row["document"]),
-                      row["attempts"], datetime.fromisoformat(row["created_at"]))
+                      row["attempts"], datetime.fromisoformat(row["created_at"]),
+                      row["parts_sent"])
 
 
 def claim(db: Database, platforms: tuple[str, ...], now: datetime, lease_until: datetime,
@@ -147,6 +151,12 @@ def mark_sent(db: Database, item_id: int, now: datetime, outcome: str = SENT) ->
         db.execute("UPDATE outbox SET sent_at = ?, outcome = ?, claimed_until = NULL, "
                    "image = NULL, document = NULL WHERE id = ?",
                    [_iso(now), outcome, item_id])
+
+
+def mark_progress(db: Database, item_id: int, parts_sent: int) -> None:
+    """Record how many parts of a row went out, so a retry sends only the rest."""
+    with in_transaction(db):
+        db.execute("UPDATE outbox SET parts_sent = ? WHERE id = ?", [parts_sent, item_id])
 
 
 def mark_failed(db: Database, item_id: int, retry_at: datetime, error: str) -> None:

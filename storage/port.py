@@ -137,6 +137,10 @@ class Store(Protocol):
         """Record a row as sent ("dropped": it can never be sent); a row for no user
         (the farewell to one who deleted their data) is removed instead."""
 
+    def outbox_progress(self, item_id: int, parts_sent: int) -> None:
+        """Record that the first `parts_sent` parts of a row went out (a long text is
+        several messages, then its file or chart): its retry sends only the others."""
+
     def outbox_failed(self, item_id: int, retry_at: datetime, error: str) -> None:
         """Record a failed send (`error`: the failure's kind, never its text): the row
         is due again at `retry_at`."""

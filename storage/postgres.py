@@ -236,6 +236,9 @@ MIGRATIONS: list[tuple[str, str]] = [
             file_id text NOT NULL
         );
     """),
+    ("m015_outbox_parts", """
+        ALTER TABLE outbox ADD COLUMN parts_sent integer NOT NULL DEFAULT 0;
+    """),
 ]
 
 # The scheduler's scans, led by the partial indexes of pending nudges (m012); a test
@@ -853,12 +856,15 @@ class PostgresStore:
         rows.sort(key=lambda r: (r["next_attempt_at"], r["id"]))
         return [OutboxItem(r["id"], r["platform"], r["chat"],
                            reply_of(r["reply"], r["image"], r["document"]), r["attempts"],
-                           r["created_at"]) for r in rows]
+                           r["created_at"], r["parts_sent"]) for r in rows]
 
     def outbox_sent(self, item_id: int, now: datetime, outcome: str = SENT) -> None:
         self._count("DELETE FROM outbox WHERE id = %s AND user_id IS NULL", [item_id])
         self._count("UPDATE outbox SET sent_at = %s, outcome = %s, claimed_until = NULL, "
                     "image = NULL, document = NULL WHERE id = %s", [now, outcome, item_id])
+
+    def outbox_progress(self, item_id: int, parts_sent: int) -> None:
+        self._count("UPDATE outbox SET parts_sent = %s WHERE id = %s", [parts_sent, item_id])
 
     def outbox_failed(self, item_id: int, retry_at: datetime, error: str) -> None:
         self._count("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = %s, "

@@ -201,6 +201,9 @@ class SqliteStore:
     def outbox_sent(self, item_id: int, now: datetime, outcome: str = outbox.SENT) -> None:
         outbox.mark_sent(self.db, item_id, now, outcome)
 
+    def outbox_progress(self, item_id: int, parts_sent: int) -> None:
+        outbox.mark_progress(self.db, item_id, parts_sent)
+
     def outbox_failed(self, item_id: int, retry_at: datetime, error: str) -> None:
         outbox.mark_failed(self.db, item_id, retry_at, error)
 

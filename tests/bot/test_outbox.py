@@ -4,15 +4,21 @@ and the answers tied to the question the user saw (bot/outbox.py, flows/coach.py
 from __future__ import annotations
 
 import asyncio
+import html
 from datetime import timedelta
+from functools import partial
 
 import pytest
+from telegram import Bot
 
 from bot.outbox import OutboxSender, Retry, Undeliverable
+from bot.telegram import MAX_TEXT, TelegramAdapter
+from bot.text import split_text
 from bot.scheduler import Scheduler
 from flows.coach import Coach
 from flows.messages import Choice, Inbound, Reply
 from flows.render import PLAN_CONFIRM, PLAN_PROMPT
+from tests.bot.fake_telegram import TOKEN, FakeTelegram
 from tests.bot.test_nudges import MONDAY_NINE_PARIS, SUNDAY
 from tests.clock import Clock
 from tests.flows.build_messages import FULL_INTERVIEW
@@ -124,6 +130,33 @@ async def test_a_row_left_by_a_dead_sender_is_sent_once_its_lease_ends(queuing, 
     clock.now += timedelta(seconds=121)
     await sent(queuing, platform)
     assert len(platform.texts("1")) == 1
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
+@pytest.mark.parametrize("reply, faults", [
+    # a text of two messages, the second refused once by a 500
+    (Reply("\n\n".join(f"Semaine {n} : " + "détail " * 140 for n in range(6))), [None, 500]),
+    # a verdict and its chart, the chart refused once
+    (Reply("Votre semaine", image=PNG), [None, 500]),
+], ids=["long-text", "chart"])
+async def test_a_reply_in_parts_sends_only_the_parts_left_when_one_failed(store, clock,
+                                                                          reply, faults):
+    coach = Coach(store, "fr", "Europe/Paris", clock, outbox=(T,))
+    with FakeTelegram() as fake:
+        async with Bot(TOKEN, base_url=fake.url) as bot:
+            sender = OutboxSender(store, {}, clock)
+            sender.add(T, partial(TelegramAdapter(coach).deliver, bot), parts=True)
+            store.enqueue(T, "42", [reply], None, clock(), None)
+            fake.send_faults = list(faults)
+            assert await sender.flush()  # the first part went out, then the failure
+            assert store.unsent_count((T,)) == 1
+            clock.now += timedelta(minutes=1)  # its retry is due
+            assert await sender.flush() and store.unsent_count((T,)) == 0
+        texts = [call["text"] for call in fake.sent("sendMessage", 42)]
+        assert texts == split_text(html.escape(reply.text, quote=False), MAX_TEXT)
+        assert len(fake.sent("sendPhoto", 42)) == (reply.image is not None)
 
 
 async def test_a_reply_with_a_chart_survives_in_the_outbox(store, clock):

@@ -736,7 +736,8 @@ def test_the_migrations_are_recorded_in_order_and_applied_once(pg_store, pg_url)
         "m004_team_digests", "m005_pending_value", "m006_checkin_periods"]
     assert {"m007_personal_data", "m008_slack_installations",
             "m009_start_payload", "m010_outbox", "m011_inbox",
-            "m012_pending_nudge_indexes"} <= set(names)
+            "m012_pending_nudge_indexes", "m013_digest_schedule",
+            "m015_outbox_parts"} <= set(names)
 
 
 def test_two_workers_migrating_an_empty_database_at_once_apply_each_migration_once(
@@ -859,6 +860,16 @@ def test_a_failed_row_waits_for_its_retry_and_holds_back_its_chat(store):
     assert (again.id, again.attempts) == (first, 1)
     store.outbox_sent(first, NOW, "dropped")
     assert [i.id for i in store.claim_outbox(("telegram",), NOW, NOW)] == [second]
+
+
+def test_a_row_keeps_how_many_of_its_parts_went_out_for_its_retry(store):
+    [row] = store.enqueue("telegram", "1", outbox_replies()[:1], None, NOW)
+    [head] = store.claim_outbox(("telegram",), NOW, NOW + timedelta(seconds=60))
+    assert head.parts_sent == 0
+    store.outbox_progress(row, 2)  # two messages of a long text went out, then a failure
+    store.outbox_failed(row, NOW, "NetworkError")
+    [again] = store.claim_outbox(("telegram",), NOW, NOW + timedelta(seconds=60))
+    assert (again.id, again.parts_sent, again.attempts) == (row, 2, 1)
 
 
 def test_the_last_question_asked_and_whether_it_was_sent(store):
