@@ -97,6 +97,9 @@ class OutboxSender:
         self.lease = lease
         self._wake = asyncio.Event()
         self._busy: dict[tuple[str, str], asyncio.Task] = {}
+        # a busy chat's next row, claimed by a round while its task sent the one before
+        # (that one superseded meanwhile): the task sends it next, while its lease holds
+        self._handed: dict[tuple[str, str], tuple[OutboxItem, datetime]] = {}
         self._slots = asyncio.Semaphore(CONCURRENCY)
         self.sent = 0
 
@@ -142,7 +145,8 @@ class OutboxSender:
         started = 0
         for item in items:
             key = (item.platform, item.chat)
-            if key in self._busy:  # our own task is on it; the lease it just took is ours
+            if key in self._busy:  # our own task is on it: it sends this row next
+                self._handed[key] = (item, now + self.lease)
                 continue
             self._busy[key] = asyncio.create_task(self._drain(item))
             started += 1
@@ -174,9 +178,14 @@ class OutboxSender:
         try:
             async with self._slots:
                 while item is not None:
-                    if not await self._send(item):
-                        return  # failed: the chat waits for the row's retry
+                    done = await self._send(item)
                     now = self.clock()
+                    handed, until = self._handed.pop(key, (None, now))
+                    if handed is not None and handed.id != item.id and now < until:
+                        item = handed  # the chat's head now, leased for us meanwhile
+                        continue
+                    if not done:
+                        return  # failed: the chat waits for the row's retry
                     claimed = self.store.claim_outbox((), now, now + self.lease, 1,
                                                       chat=key)
                     item = claimed[0] if claimed else None
@@ -184,6 +193,7 @@ class OutboxSender:
             logger.exception("outbox: chat of user %s stopped", item.chat if item else "?")
         finally:
             self._busy.pop(key, None)
+            self._handed.pop(key, None)  # its lease runs out: the next round takes it
 
     async def _send(self, item: OutboxItem) -> bool:
         """Send one row and record what came of it; True when it is done with."""

@@ -28,6 +28,7 @@ from flows.messages import Document, Option, Reply
 from storage.users import in_transaction
 
 SENT, DROPPED = "sent", "dropped"  # what became of a row that is no longer to send
+SUPERSEDED = "superseded"  # a question not known to have arrived, replaced by its re-ask
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,9 @@ class Asked:
     sent: bool
     claimed_until: datetime | None = None
     attempts: int = 0  # failed sends
-    done: bool = False  # sent or dropped
+    done: bool = False  # sent, dropped or superseded
+    id: int | None = None  # its outbox row
+    text: str | None = None  # the text of its reply
 
     def in_flight(self, now: datetime) -> bool:
         """Tell whether a sender is sending it now: its outcome is not known yet."""
@@ -169,7 +172,8 @@ def mark_failed(db: Database, item_id: int, retry_at: datetime, error: str) -> N
 
 def last_asked(db: Database, platform: str, chat: str) -> Asked | None:
     """Return the latest prompt the coach waited for in a chat, or None if none is kept."""
-    rows = list(db.query("SELECT expects, outcome, claimed_until, attempts FROM outbox "
+    rows = list(db.query("SELECT id, expects, outcome, claimed_until, attempts, "
+                         "json_extract(reply, '$.text') AS text FROM outbox "
                          "WHERE platform = ? AND chat = ? AND expects IS NOT NULL ORDER BY id "
                          "DESC LIMIT 1", [platform, chat]))
     if not rows:
@@ -178,7 +182,7 @@ def last_asked(db: Database, platform: str, chat: str) -> Asked | None:
     claimed = row["claimed_until"]
     return Asked(row["expects"], row["outcome"] == SENT,
                  datetime.fromisoformat(claimed) if claimed else None, row["attempts"],
-                 row["outcome"] is not None)
+                 row["outcome"] is not None, row["id"], row["text"])
 
 
 def unsent(db: Database, platforms: tuple[str, ...]) -> int:

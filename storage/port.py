@@ -134,8 +134,9 @@ class Store(Protocol):
         another worker's claim is skipped: one sender takes a row."""
 
     def outbox_sent(self, item_id: int, now: datetime, outcome: str = "sent") -> None:
-        """Record a row as sent ("dropped": it can never be sent); a row for no user
-        (the farewell to one who deleted their data) is removed instead."""
+        """Record a row as sent ("dropped": it can never be sent; "superseded": a
+        question replaced by its re-ask); a row for no user (the farewell to one who
+        deleted their data) is removed instead."""
 
     def outbox_progress(self, item_id: int, parts_sent: int) -> None:
         """Record that the first `parts_sent` parts of a row went out (a long text is
@@ -151,8 +152,8 @@ class Store(Protocol):
         workers' leases end by themselves). Return how many were freed."""
 
     def last_asked(self, platform: str, chat: str) -> Asked | None:
-        """Return the latest prompt the coach waited for in a chat and whether its row
-        was sent; None when no row is kept."""
+        """Return the latest prompt the coach waited for in a chat, whether its row was
+        sent, its id and its text; None when no row is kept."""
 
     def unsent_count(self, platforms: tuple[str, ...]) -> int:
         """Return how many rows wait to be sent on `platforms`."""

@@ -876,12 +876,14 @@ class PostgresStore:
         return 0
 
     def last_asked(self, platform: str, chat: str) -> Asked | None:
-        row = self._one("SELECT expects, outcome, claimed_until, attempts FROM outbox "
+        row = self._one("SELECT id, expects, outcome, claimed_until, attempts, "
+                        "reply->>'text' AS text FROM outbox "
                         "WHERE platform = %s AND chat = %s AND expects IS NOT NULL ORDER BY "
                         "id DESC LIMIT 1", [platform, chat])
         return None if row is None else Asked(row["expects"], row["outcome"] == SENT,
                                               row["claimed_until"], row["attempts"],
-                                              row["outcome"] is not None)
+                                              row["outcome"] is not None, row["id"],
+                                              row["text"])
 
     def unsent_count(self, platforms: tuple[str, ...]) -> int:
         return self._one("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND "

@@ -43,8 +43,11 @@ class Platform:
     def __init__(self) -> None:
         self.got: dict[str, list[Reply]] = {}
         self.failures: list[Exception] = []  # raised by the next sends, in order
+        self.gate: asyncio.Event | None = None  # when set, sends wait for it (a slow API)
 
     async def __call__(self, chat: str, reply: Reply) -> None:
+        if self.gate is not None:
+            await self.gate.wait()
         if self.failures:
             raise self.failures.pop(0)
         self.got.setdefault(chat, []).append(reply)
@@ -178,6 +181,59 @@ async def test_an_answer_to_a_question_not_yet_seen_is_asked_again(queuing):
     assert "Quel résultat chiffré" in again[0].text
     assert "target" not in queuing.store.load_user(T, "1").answers
     assert say(queuing, "1", "aide")  # a command is always taken
+
+
+async def dead_sender_sent(store, clock, platform: Platform, chat: str) -> None:
+    """A worker takes a chat's next row, sends it, and is killed before its mark."""
+    now = clock()
+    [item] = store.claim_outbox((T,), now, now + timedelta(seconds=15))
+    await platform(chat, item.reply)
+
+
+async def test_a_question_sent_by_a_killed_worker_is_asked_again_at_once_not_twice(
+        queuing, clock):
+    platform = Platform()
+    await play(queuing, platform, "1", ["/start"])
+    say(queuing, "1", "2")  # the objective
+    await dead_sender_sent(queuing.store, clock, platform, "1")  # « Quel résultat chiffré »
+    again = say(queuing, "1", "10 demandes de devis par mois d'ici 3 mois")
+    assert "pas pris votre message" in again[0].text  # not known to have arrived
+    await sent(queuing, platform)  # the re-ask goes out now, not behind the dead lease
+    clock.now += timedelta(seconds=16)  # and once that lease ends, nothing is sent twice
+    await sent(queuing, platform)
+    texts = platform.texts("1")
+    assert [t for t in texts if "Quel résultat chiffré" in t] == texts[1:] == [
+        texts[1], again[0].text]  # the question the killed worker sent, then the re-ask
+    say(queuing, "1", "10 demandes de devis par mois d'ici 3 mois")  # retyped
+    assert queuing.store.load_user(T, "1").answers["target"]
+
+
+async def test_a_re_ask_of_a_question_still_being_sent_follows_it_at_once(queuing, clock):
+    platform = Platform()
+    await play(queuing, platform, "1", ["/start"])
+    say(queuing, "1", "2")  # the objective; « Quel résultat chiffré » is slow to go out
+    platform.gate = asyncio.Event()
+    sender = OutboxSender(queuing.store, {T: platform}, clock)
+    sender.round()
+    await asyncio.sleep(0.01)  # its send under way
+    again = say(queuing, "1", "10 demandes de devis par mois d'ici 3 mois")
+    sender.round()  # the re-ask is the chat's head now (the question superseded)
+    platform.gate.set()
+    assert await sender.flush()  # the same instant: no lease waited out
+    assert platform.texts("1")[1:] == [platform.texts("1")[1], again[0].text]
+    assert "Quel résultat chiffré" in platform.texts("1")[1]
+
+
+async def test_a_question_with_more_in_it_than_the_question_is_still_sent(queuing, clock):
+    platform = Platform()
+    await play(queuing, platform, "1", ["/start"] + FULL_INTERVIEW[:-2])
+    say(queuing, "1", "200/mois")  # « Noté : 200 € par mois… », then the next question
+    now = clock()  # a worker takes it and is killed before sending it
+    assert queuing.store.claim_outbox((T,), now, now + timedelta(seconds=15))
+    assert "pas pris votre message" in say(queuing, "1", "2 000 €")[0].text
+    clock.now += timedelta(seconds=16)
+    await sent(queuing, platform)
+    assert any("Noté : 200" in text for text in platform.texts("1"))  # not lost
 
 
 async def test_a_seen_question_takes_the_answer(queuing):

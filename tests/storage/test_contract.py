@@ -878,10 +878,23 @@ def test_the_last_question_asked_and_whether_it_was_sent(store):
     store.enqueue("telegram", "1", outbox_replies()[:1], None, NOW, 7)  # no question
     asked = store.last_asked("telegram", "1")
     assert (asked.prompt, asked.sent, asked.pending()) == ("objective", False, True)
+    assert (asked.id, asked.text) == (question, outbox_replies()[2].text)
     store.outbox_sent(question, NOW)
     asked = store.last_asked("telegram", "1")
     assert (asked.prompt, asked.sent, asked.pending()) == ("objective", True, False)
     assert store.last_asked("telegram", "2") is None
+
+
+def test_a_question_superseded_by_its_re_ask_is_done_and_no_longer_holds_its_chat(store):
+    user = store.create_user("telegram", "1", "fr").id
+    [question] = store.enqueue("telegram", "1", outbox_replies()[2:], "objective", NOW, user)
+    assert store.claim_outbox(("telegram",), NOW, NOW + timedelta(seconds=15))  # then died
+    store.outbox_sent(question, NOW, "superseded")
+    [reask] = store.enqueue("telegram", "1", outbox_replies()[2:], "objective", NOW, user)
+    assert [i.id for i in store.claim_outbox(("telegram",), NOW, NOW)] == [reask]
+    store.outbox_sent(reask, NOW)
+    [row, _] = store.export_user(user)["outbox"]
+    assert row["outcome"] == "superseded"
 
 
 def test_an_enqueued_reply_is_rolled_back_with_its_message(store):
