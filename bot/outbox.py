@@ -29,11 +29,13 @@ from storage.port import Store
 
 logger = logging.getLogger(__name__)
 
-Deliver = Callable[[str, Reply], Awaitable[None]]  # (chat, reply): raises on failure
+# (chat, reply): raises on failure; may return when the platform showed it (its clock)
+Deliver = Callable[[str, Reply], Awaitable[datetime | None]]
 # A deliverer that sends a reply as parts (messages of a long text, a file, a chart):
 # (chat, reply, parts already sent, progress(parts sent so far) after each part but the
 # last), so a retry sends only the parts left.
-DeliverParts = Callable[[str, Reply, int, Callable[[int], None]], Awaitable[None]]
+DeliverParts = Callable[[str, Reply, int, Callable[[int], None]],
+                        Awaitable[datetime | None]]
 LEASE = timedelta(seconds=15)  # a claimed row is another sender's after this
 INTERVAL = 5.0  # seconds between looks for rows left unsent
 BATCH = 50  # chats taken in one claim
@@ -202,10 +204,10 @@ class OutboxSender:
             if deliver is None:
                 raise Undeliverable("no sender for the platform")
             if item.platform in self.by_parts:
-                await deliver(item.chat, item.reply, item.parts_sent,
-                              lambda sent: self.store.outbox_progress(item.id, sent))
+                shown = await deliver(item.chat, item.reply, item.parts_sent,
+                                      lambda sent: self.store.outbox_progress(item.id, sent))
             else:
-                await deliver(item.chat, item.reply)
+                shown = await deliver(item.chat, item.reply)
         except Undeliverable as failure:
             logger.warning("outbox %s to user %s dropped: %s", item.id, item.chat,
                            failure.kind)
@@ -234,6 +236,7 @@ class OutboxSender:
             self.store.outbox_failed(item.id, now + timedelta(seconds=wait), kind)
             asyncio.get_running_loop().call_later(wait, self.kick)  # its retry, on time
             return False
-        self.store.outbox_sent(item.id, self.clock())
+        self.store.outbox_sent(item.id, self.clock(),
+                               shown_at=shown if isinstance(shown, datetime) else None)
         self.sent += 1
         return True

@@ -24,6 +24,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from functools import partial
 from urllib.parse import urlparse
 
@@ -207,7 +208,8 @@ class TelegramAdapter:
             return
         text, payload = start_command(message.text)
         inbound = Inbound(PLATFORM, str(user.id), text=text, language=user.language_code,
-                          delivery=str(update.update_id), start_payload=payload)
+                          delivery=str(update.update_id), start_payload=payload,
+                          written_at=message.date)
         if self.queued():  # the question it answers may be on its way still
             await settled(self.coach.store, PLATFORM, str(user.id))
         await self.reply(context.bot, update.effective_chat.id, str(user.id),
@@ -317,17 +319,20 @@ class TelegramAdapter:
             logger.info("message not edited: %s", error.message)
 
     async def send(self, bot: Bot, chat_id: int, user_id: str, replies: list[Reply],
-                   skip: int = 0, progress: Callable[[int], None] | None = None) -> None:
-        """Send neutral replies: HTML text split under 4,096 characters, keyboards, files.
-        For one reply, `skip` parts (messages, then the file, then the chart) already
-        went out, and `progress(parts sent)` is told after each part but the last."""
-        language = self.language(user_id)
+                   skip: int = 0, progress: Callable[[int], None] | None = None
+                   ) -> datetime | None:
+        """Send neutral replies: HTML text split under 4,096 characters, keyboards, files;
+        return when Telegram showed the last part (its date). For one reply, `skip` parts
+        (messages, then the file, then the chart) already went out, and `progress(parts
+        sent)` is told after each part but the last."""
+        language, shown = self.language(user_id), None
         for reply in replies:
             parts = self.parts(bot, chat_id, reply, language)
             for number, part in enumerate(parts[skip:], start=skip + 1):
-                await part()
+                shown = getattr(await part(), "date", None)
                 if progress is not None and number < len(parts):
                     progress(number)
+        return shown
 
     @staticmethod
     def parts(bot: Bot, chat_id: int, reply: Reply,
@@ -339,24 +344,24 @@ class TelegramAdapter:
                          reply_markup=keyboard(reply, language) if number == len(chunks)
                          else None) for number, chunk in enumerate(chunks, start=1)]
 
-        async def document() -> None:
+        async def document() -> Message:
             await bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
-            await bot.send_document(chat_id, InputFile(
+            return await bot.send_document(chat_id, InputFile(
                 reply.document.content, filename=reply.document.filename))
 
-        async def image() -> None:
+        async def image() -> Message:
             await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
-            await bot.send_photo(chat_id, reply.image)
+            return await bot.send_photo(chat_id, reply.image)
         return parts + [document] * (reply.document is not None) + [image] * (
             reply.image is not None)
 
     async def deliver(self, bot: Bot, chat: str, reply: Reply, skip: int = 0,
-                      progress: Callable[[int], None] | None = None) -> None:
-        """Send one outbox row (after its `skip` parts already sent), the failure said
-        in the outbox's terms: Retry (429, 5xx, timeouts, resets) or Undeliverable
-        (blocked, a bad request)."""
+                      progress: Callable[[int], None] | None = None) -> datetime | None:
+        """Send one outbox row (after its `skip` parts already sent) and return when
+        Telegram showed it, the failure said in the outbox's terms: Retry (429, 5xx,
+        timeouts, resets) or Undeliverable (blocked, a bad request)."""
         try:
-            await self.send(bot, int(chat), chat, [reply], skip, progress)
+            return await self.send(bot, int(chat), chat, [reply], skip, progress)
         except RetryAfter as error:
             raise Retry("RetryAfter", _seconds(error.retry_after)) from None
         except Forbidden as error:  # blocked, or the account deleted

@@ -187,13 +187,17 @@ class Coach:
     def _seen(self, turn: Turn, inbound: Inbound) -> bool:
         """Tell whether a typed answer may be taken for the current prompt: always for a
         button (it names its prompt) and a command; on an outbox platform, only when the
-        latest prompt the coach sent was sent and is the current one (none kept: yes)."""
+        latest prompt the coach sent was sent, is the current one, and was not shown
+        after the message was written (none kept: yes). That last check is for answers
+        typed ahead: of three sent at once, the second asked again, the third was
+        written before that re-ask was shown and cannot answer it."""
         if inbound.choice is not None or not self.queues(inbound.platform):
             return True
         if words.command_of(inbound.text or "") is not None:
             return True
         asked = self.store.last_asked(inbound.platform, inbound.user_id)
-        return asked is None or (asked.sent and asked.prompt == self._prompt(turn))
+        return asked is None or (asked.sent and asked.prompt == self._prompt(turn)
+                                 and not asked.shown_after(inbound.written_at))
 
     def _supersede(self, turn: Turn, inbound: Inbound, again: Reply) -> None:
         """Take out of the outbox the unsent question that `again` (its re-ask) repeats

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 # What no database stores and no chat shows: control characters (but tabs and new
 # lines), lone surrogates (half of an emoji, from a broken client), non-characters.
@@ -40,6 +41,9 @@ class Inbound:
     delivery: str | None = None  # the platform's id of this delivery, to handle it once
     start_payload: str | None = None  # the parameter of the link the user came by
     not_text: str | None = None  # what came instead of text: "photo", "voice", "sticker"...
+    # when the user wrote it, by the platform's clock (Telegram: the message's date, to
+    # the second); compared with when the question it may answer was shown
+    written_at: datetime | None = None
 
 
 @dataclass(frozen=True)

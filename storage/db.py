@@ -202,6 +202,12 @@ def m015_outbox_parts(db: Database) -> None:
     db["outbox"].add_column("parts_sent", int, not_null_default=0)
 
 
+@MIGRATIONS()
+def m016_outbox_shown_at(db: Database) -> None:
+    """Keep when the platform showed a row (its clock: Telegram's message date), so an
+    answer written before its question was shown is not taken for it."""
+    db["outbox"].add_column("shown_at", str)
+
 # slack_sdk 3's SQLite3InstallationStore schema, so files it filled need no conversion.
 SLACK_TABLES = {
     "slack_installations": """CREATE TABLE slack_installations (

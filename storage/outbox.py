@@ -56,6 +56,12 @@ class Asked:
     done: bool = False  # sent, dropped or superseded
     id: int | None = None  # its outbox row
     text: str | None = None  # the text of its reply
+    shown_at: datetime | None = None  # when the platform showed it, by its clock
+
+    def shown_after(self, written_at: datetime | None) -> bool:
+        """Tell whether it was shown after a message written at `written_at` (both by
+        the platform's clock): that message cannot be an answer to it."""
+        return None not in (written_at, self.shown_at) and written_at < self.shown_at
 
     def in_flight(self, now: datetime) -> bool:
         """Tell whether a sender is sending it now: its outcome is not known yet."""
@@ -146,14 +152,16 @@ def claim(db: Database, platforms: tuple[str, ...], now: datetime, lease_until: 
     return [_item(r) for r in rows]
 
 
-def mark_sent(db: Database, item_id: int, now: datetime, outcome: str = SENT) -> None:
-    """Record a row as sent (or dropped, when it can never be sent); a row for no user
-    (the farewell to one who deleted their data) is removed instead."""
+def mark_sent(db: Database, item_id: int, now: datetime, outcome: str = SENT,
+              shown_at: datetime | None = None) -> None:
+    """Record a row as sent (or dropped, when it can never be sent), and when the
+    platform showed it if it said; a row for no user (the farewell to one who deleted
+    their data) is removed instead."""
     with in_transaction(db):
         db.execute("DELETE FROM outbox WHERE id = ? AND user_id IS NULL", [item_id])
         db.execute("UPDATE outbox SET sent_at = ?, outcome = ?, claimed_until = NULL, "
-                   "image = NULL, document = NULL WHERE id = ?",
-                   [_iso(now), outcome, item_id])
+                   "image = NULL, document = NULL, shown_at = COALESCE(?, shown_at) "
+                   "WHERE id = ?", [_iso(now), outcome, _iso(shown_at), item_id])
 
 
 def mark_progress(db: Database, item_id: int, parts_sent: int) -> None:
@@ -172,7 +180,7 @@ def mark_failed(db: Database, item_id: int, retry_at: datetime, error: str) -> N
 
 def last_asked(db: Database, platform: str, chat: str) -> Asked | None:
     """Return the latest prompt the coach waited for in a chat, or None if none is kept."""
-    rows = list(db.query("SELECT id, expects, outcome, claimed_until, attempts, "
+    rows = list(db.query("SELECT id, expects, outcome, claimed_until, attempts, shown_at, "
                          "json_extract(reply, '$.text') AS text FROM outbox "
                          "WHERE platform = ? AND chat = ? AND expects IS NOT NULL ORDER BY id "
                          "DESC LIMIT 1", [platform, chat]))
@@ -182,7 +190,8 @@ def last_asked(db: Database, platform: str, chat: str) -> Asked | None:
     claimed = row["claimed_until"]
     return Asked(row["expects"], row["outcome"] == SENT,
                  datetime.fromisoformat(claimed) if claimed else None, row["attempts"],
-                 row["outcome"] is not None, row["id"], row["text"])
+                 row["outcome"] is not None, row["id"], row["text"],
+                 datetime.fromisoformat(row["shown_at"]) if row["shown_at"] else None)
 
 
 def unsent(db: Database, platforms: tuple[str, ...]) -> int:

@@ -133,10 +133,12 @@ class Store(Protocol):
         due and not leased, leased until `lease_until`. On PostgreSQL a row locked by
         another worker's claim is skipped: one sender takes a row."""
 
-    def outbox_sent(self, item_id: int, now: datetime, outcome: str = "sent") -> None:
+    def outbox_sent(self, item_id: int, now: datetime, outcome: str = "sent",
+                    shown_at: datetime | None = None) -> None:
         """Record a row as sent ("dropped": it can never be sent; "superseded": a
-        question replaced by its re-ask); a row for no user (the farewell to one who
-        deleted their data) is removed instead."""
+        question replaced by its re-ask), and `shown_at`, when the platform says it
+        showed it (by its clock); a row for no user (the farewell to one who deleted
+        their data) is removed instead."""
 
     def outbox_progress(self, item_id: int, parts_sent: int) -> None:
         """Record that the first `parts_sent` parts of a row went out (a long text is
@@ -153,7 +155,8 @@ class Store(Protocol):
 
     def last_asked(self, platform: str, chat: str) -> Asked | None:
         """Return the latest prompt the coach waited for in a chat, whether its row was
-        sent, its id and its text; None when no row is kept."""
+        sent, its id, its text and when the platform showed it; None when no row is
+        kept."""
 
     def unsent_count(self, platforms: tuple[str, ...]) -> int:
         """Return how many rows wait to be sent on `platforms`."""

@@ -239,6 +239,9 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("m015_outbox_parts", """
         ALTER TABLE outbox ADD COLUMN parts_sent integer NOT NULL DEFAULT 0;
     """),
+    ("m016_outbox_shown_at", """
+        ALTER TABLE outbox ADD COLUMN shown_at timestamptz;
+    """),
 ]
 
 # The scheduler's scans, led by the partial indexes of pending nudges (m012); a test
@@ -858,10 +861,12 @@ class PostgresStore:
                            reply_of(r["reply"], r["image"], r["document"]), r["attempts"],
                            r["created_at"], r["parts_sent"]) for r in rows]
 
-    def outbox_sent(self, item_id: int, now: datetime, outcome: str = SENT) -> None:
+    def outbox_sent(self, item_id: int, now: datetime, outcome: str = SENT,
+                    shown_at: datetime | None = None) -> None:
         self._count("DELETE FROM outbox WHERE id = %s AND user_id IS NULL", [item_id])
         self._count("UPDATE outbox SET sent_at = %s, outcome = %s, claimed_until = NULL, "
-                    "image = NULL, document = NULL WHERE id = %s", [now, outcome, item_id])
+                    "image = NULL, document = NULL, shown_at = COALESCE(%s, shown_at) "
+                    "WHERE id = %s", [now, outcome, shown_at, item_id])
 
     def outbox_progress(self, item_id: int, parts_sent: int) -> None:
         self._count("UPDATE outbox SET parts_sent = %s WHERE id = %s", [parts_sent, item_id])
@@ -876,14 +881,14 @@ class PostgresStore:
         return 0
 
     def last_asked(self, platform: str, chat: str) -> Asked | None:
-        row = self._one("SELECT id, expects, outcome, claimed_until, attempts, "
+        row = self._one("SELECT id, expects, outcome, claimed_until, attempts, shown_at, "
                         "reply->>'text' AS text FROM outbox "
                         "WHERE platform = %s AND chat = %s AND expects IS NOT NULL ORDER BY "
                         "id DESC LIMIT 1", [platform, chat])
         return None if row is None else Asked(row["expects"], row["outcome"] == SENT,
                                               row["claimed_until"], row["attempts"],
                                               row["outcome"] is not None, row["id"],
-                                              row["text"])
+                                              row["text"], row["shown_at"])
 
     def unsent_count(self, platforms: tuple[str, ...]) -> int:
         return self._one("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND "

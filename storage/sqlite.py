@@ -198,8 +198,9 @@ class SqliteStore:
                      chat: tuple[str, str] | None = None) -> list[OutboxItem]:
         return outbox.claim(self.db, platforms, now, lease_until, limit, chat)
 
-    def outbox_sent(self, item_id: int, now: datetime, outcome: str = outbox.SENT) -> None:
-        outbox.mark_sent(self.db, item_id, now, outcome)
+    def outbox_sent(self, item_id: int, now: datetime, outcome: str = outbox.SENT,
+                    shown_at: datetime | None = None) -> None:
+        outbox.mark_sent(self.db, item_id, now, outcome, shown_at)
 
     def outbox_progress(self, item_id: int, parts_sent: int) -> None:
         outbox.mark_progress(self.db, item_id, parts_sent)

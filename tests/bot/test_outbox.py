@@ -44,13 +44,15 @@ class Platform:
         self.got: dict[str, list[Reply]] = {}
         self.failures: list[Exception] = []  # raised by the next sends, in order
         self.gate: asyncio.Event | None = None  # when set, sends wait for it (a slow API)
+        self.clock = None  # when set, a send says it was shown then (the platform's date)
 
-    async def __call__(self, chat: str, reply: Reply) -> None:
+    async def __call__(self, chat: str, reply: Reply):
         if self.gate is not None:
             await self.gate.wait()
         if self.failures:
             raise self.failures.pop(0)
         self.got.setdefault(chat, []).append(reply)
+        return self.clock() if self.clock else None
 
     def texts(self, chat: str) -> list[str]:
         return [r.text for r in self.got.get(chat, [])]
@@ -151,12 +153,14 @@ async def test_a_reply_in_parts_sends_only_the_parts_left_when_one_failed(store,
         async with Bot(TOKEN, base_url=fake.url) as bot:
             sender = OutboxSender(store, {}, clock)
             sender.add(T, partial(TelegramAdapter(coach).deliver, bot), parts=True)
-            store.enqueue(T, "42", [reply], None, clock(), None)
+            user = store.create_user(T, "42", "fr").id
+            store.enqueue(T, "42", [reply], "objective", clock(), user)
             fake.send_faults = list(faults)
             assert await sender.flush()  # the first part went out, then the failure
             assert store.unsent_count((T,)) == 1
             clock.now += timedelta(minutes=1)  # its retry is due
             assert await sender.flush() and store.unsent_count((T,)) == 0
+            assert store.last_asked(T, "42").shown_at  # Telegram's date of the last part
         texts = [call["text"] for call in fake.sent("sendMessage", 42)]
         assert texts == split_text(html.escape(reply.text, quote=False), MAX_TEXT)
         assert len(fake.sent("sendPhoto", 42)) == (reply.image is not None)
@@ -222,6 +226,27 @@ async def test_a_re_ask_of_a_question_still_being_sent_follows_it_at_once(queuin
     assert await sender.flush()  # the same instant: no lease waited out
     assert platform.texts("1")[1:] == [platform.texts("1")[1], again[0].text]
     assert "Quel résultat chiffré" in platform.texts("1")[1]
+
+
+async def test_an_answer_typed_ahead_is_not_taken_for_a_re_ask_shown_after_it(queuing,
+                                                                             clock):
+    platform = Platform()
+    platform.clock = clock
+    await play(queuing, platform, "1", ["/start"] + FULL_INTERVIEW[:-3])  # hourly cost?
+    typed = clock()  # she types three answers at once, before any reply
+
+    def ahead(text: str) -> list[Reply]:
+        return queuing.handle(Inbound(T, "1", text=text, written_at=typed))
+    ahead("40")  # the hourly cost: taken, the budget question queued
+    assert "pas pris votre message" in ahead("200/mois")[0].text  # not sent yet: again
+    clock.now += timedelta(seconds=4)
+    await sent(queuing, platform)  # the re-ask of the budget question is shown now
+    assert "pas pris votre message" in ahead("2 000 €")[0].text  # written before it
+    assert "budget" not in queuing.store.load_user(T, "1").answers  # not 2,000 € a year
+    await sent(queuing, platform)
+    queuing.handle(Inbound(T, "1", text="200/mois", written_at=clock()))  # retyped
+    assert queuing.store.load_user(T, "1").answers["budget"] == {"monthly": 200.0,
+                                                                  "yearly": 2400.0}
 
 
 async def test_a_question_with_more_in_it_than_the_question_is_still_sent(queuing, clock):

@@ -737,7 +737,8 @@ def test_the_migrations_are_recorded_in_order_and_applied_once(pg_store, pg_url)
     assert {"m007_personal_data", "m008_slack_installations",
             "m009_start_payload", "m010_outbox", "m011_inbox",
             "m012_pending_nudge_indexes", "m013_digest_schedule",
-            "m015_outbox_parts"} <= set(names)
+            "m014_home_charts", "m015_outbox_parts",
+            "m016_outbox_shown_at"} <= set(names)
 
 
 def test_two_workers_migrating_an_empty_database_at_once_apply_each_migration_once(
@@ -879,9 +880,12 @@ def test_the_last_question_asked_and_whether_it_was_sent(store):
     asked = store.last_asked("telegram", "1")
     assert (asked.prompt, asked.sent, asked.pending()) == ("objective", False, True)
     assert (asked.id, asked.text) == (question, outbox_replies()[2].text)
-    store.outbox_sent(question, NOW)
+    store.outbox_sent(question, NOW, shown_at=NOW - timedelta(seconds=1))  # its clock
     asked = store.last_asked("telegram", "1")
     assert (asked.prompt, asked.sent, asked.pending()) == ("objective", True, False)
+    assert asked.shown_at == NOW - timedelta(seconds=1)
+    assert asked.shown_after(NOW - timedelta(seconds=2))  # written before it was shown
+    assert not asked.shown_after(NOW - timedelta(seconds=1)) and not asked.shown_after(None)
     assert store.last_asked("telegram", "2") is None
 
 
