@@ -140,10 +140,15 @@ class OutboxSender:
             self._wake.clear()
 
     def round(self) -> int:
-        """Claim the due head of each idle chat and start sending to it; return how many
-        chats were started."""
+        """Claim the due head of each idle chat, as many as can be sent at once, and
+        start sending to them; return how many chats were started. (Claiming more would
+        leave them leased, unsent, behind the busy ones: a kill then holds them all up
+        for a lease instead of leaving them to the other workers.)"""
+        free = min(BATCH, CONCURRENCY - len(self._busy))
+        if free <= 0:
+            return 0  # a chat's task ending looks again
         now = self.clock()
-        items = self.store.claim_outbox(self.platforms, now, now + self.lease, BATCH)
+        items = self.store.claim_outbox(self.platforms, now, now + self.lease, free)
         started = 0
         for item in items:
             key = (item.platform, item.chat)
@@ -196,6 +201,7 @@ class OutboxSender:
         finally:
             self._busy.pop(key, None)
             self._handed.pop(key, None)  # its lease runs out: the next round takes it
+            self.kick()  # a slot is free: the next chats
 
     async def _send(self, item: OutboxItem) -> bool:
         """Send one row and record what came of it; True when it is done with."""

@@ -11,7 +11,7 @@ from functools import partial
 import pytest
 from telegram import Bot
 
-from bot.outbox import OutboxSender, Retry, Undeliverable
+from bot.outbox import CONCURRENCY, LEASE, OutboxSender, Retry, Undeliverable
 from bot.telegram import MAX_TEXT, TelegramAdapter
 from bot.text import split_text
 from bot.scheduler import Scheduler
@@ -164,6 +164,20 @@ async def test_a_reply_in_parts_sends_only_the_parts_left_when_one_failed(store,
         texts = [call["text"] for call in fake.sent("sendMessage", 42)]
         assert texts == split_text(html.escape(reply.text, quote=False), MAX_TEXT)
         assert len(fake.sent("sendPhoto", 42)) == (reply.image is not None)
+
+
+async def test_a_killed_sender_holds_up_only_the_chats_it_was_sending_to(store, clock):
+    for n in range(40):
+        store.enqueue(T, str(n), [Reply(f"Bonjour {n}")], None, clock(), None)
+    killed = OutboxSender(store, {T: Platform()}, clock)
+    killed.round()  # it takes what it can send at once...
+    await killed.close()  # ...and dies before sending any of it
+    platform = Platform()
+    await OutboxSender(store, {T: platform}, clock).flush()  # another worker, at once
+    assert len(platform.got) == 40 - CONCURRENCY  # the rest waits out the dead leases
+    clock.now += LEASE + timedelta(seconds=1)
+    await OutboxSender(store, {T: platform}, clock).flush()
+    assert len(platform.got) == 40
 
 
 async def test_a_reply_with_a_chart_survives_in_the_outbox(store, clock):
