@@ -23,6 +23,7 @@ loadtest: $(STAMP)
 
 fuzz: $(STAMP)
 	$(BIN)/python tools/fuzz.py --min-inputs 10000
+	$(BIN)/python tools/fuzz.py --min-inputs 10000 --database postgres
 
 soak: $(STAMP)
 	$(BIN)/python tools/soak.py

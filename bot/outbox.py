@@ -13,7 +13,9 @@ goes out at once. The users' replies are claimed and sent ahead of the nudges (t
 weekly check-ins, a bulk send): nudges have slots of their own, so ten thousand due at
 once never keep a reply waiting, and the platform's pacer (bot/pacing.py) spreads them
 at its limit. A chart or a PDF still to be drawn is drawn just before its send, in the
-render process (bot/offload.py). Every store call runs on the store's thread. Sent rows are pruned with the other short-lived records
+render process (bot/offload.py). A reply sent as several parts (a long text, then a file
+or a chart) resumes after the parts that went out (the row keeps their count). Every
+store call runs on the store's thread. Sent rows are pruned with the other short-lived records
 (`Store.prune`, by the scheduler). A crash between a send and its mark sends that message twice: the
 one duplicate that at-least-once delivery allows (docs/reliability.md).
 """
@@ -37,6 +39,11 @@ logger = logging.getLogger(__name__)
 # (chat, reply, bulk) -> the platform's id of the message sent (None if unknown); raises
 # on failure; `bulk` for a nudge
 Deliver = Callable[[str, Reply, bool], Awaitable[str | None]]
+# A deliverer that sends a reply as parts (messages of a long text, a file, a chart):
+# (chat, reply, bulk, parts already sent, progress(parts sent so far) after each part
+# but the last), so a retry sends only the parts left.
+DeliverParts = Callable[[str, Reply, bool, int, Callable[[int], Awaitable[None]]],
+                        Awaitable[str | None]]
 LEASE = timedelta(seconds=15)  # a claimed row is another sender's after this
 INTERVAL = 5.0  # seconds between looks for rows left unsent
 BATCH = 50  # chats taken in one claim
@@ -98,24 +105,33 @@ class OutboxSender:
         self.unreachable = unreachable  # (platform, chat): pause that user's nudges (run
         # on the store's thread)
         self.deliverers = dict(deliverers)
+        self.by_parts: set[str] = set()  # platforms whose deliverer resumes by parts
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.interval = interval
         self.lease = lease
         self._wake = asyncio.Event()
         self._busy: dict[tuple[str, str], asyncio.Task] = {}
         self._bulk: set[tuple[str, str]] = set()  # the chats of _busy sent a nudge
+        # a busy chat's next row, claimed by a round while its task sent the one before
+        # (that one superseded meanwhile): the task sends it next, while its lease holds
+        self._handed: dict[tuple[str, str], tuple[OutboxItem, datetime]] = {}
         self._slots = asyncio.Semaphore(CONCURRENCY)
         self._bulk_slots = asyncio.Semaphore(CONCURRENCY)
         self._nudges = True  # nudges may be due: claim them (rows left from before, too)
+        self._more = False  # the last claim of replies was full: more may be waiting
         self.sent = 0
 
     @property
     def platforms(self) -> tuple[str, ...]:
         return tuple(self.deliverers)
 
-    def add(self, platform: str, deliver: Deliver) -> None:
-        """Send `platform`'s rows through `deliver` (added once its client runs)."""
+    def add(self, platform: str, deliver: Deliver | DeliverParts,
+            parts: bool = False) -> None:
+        """Send `platform`'s rows through `deliver` (added once its client runs); with
+        `parts`, a DeliverParts that resumes a row after the parts already sent."""
         self.deliverers[platform] = deliver
+        if parts:
+            self.by_parts.add(platform)
         self.kick()
 
     def kick(self, nudges: bool = False) -> None:
@@ -146,11 +162,18 @@ class OutboxSender:
 
     async def round(self) -> int:
         """Claim the due head of each idle chat, replies first, and start sending to it;
-        return how many chats were started. Nudges are claimed while fewer than
-        BULK_AHEAD are on their way: the last one's end starts the next round."""
+        return how many chats were started. Replies: as many as can be sent at once
+        (claiming more would leave them leased, unsent, behind the busy ones: a kill
+        then holds them all up for a lease instead of leaving them to the other
+        workers). Nudges: while fewer than BULK_AHEAD are on their way, claimed once the
+        scheduler queued some; half of them out starts the next round."""
         now = self.clock()
         run, claim, lease = self.work.run, self.store.claim_outbox, now + self.lease
-        items = await run(claim, self.platforms, now, lease, BATCH, None, False)
+        free = min(BATCH, CONCURRENCY - (len(self._busy) - self._bulk_busy()))
+        items = []
+        if free > 0:
+            items = await run(claim, self.platforms, now, lease, free, None, False)
+            self._more = len(items) == free  # a full claim: a slot freed looks again
         room = BULK_AHEAD - self._bulk_busy()
         if room > 0 and self._nudges:  # not looked for after each reply: none was queued
             nudges = await run(claim, self.platforms, now, lease, room, None, True)
@@ -159,7 +182,8 @@ class OutboxSender:
         started = 0
         for item in items:
             key = (item.platform, item.chat)
-            if key in self._busy:  # our own task is on it; the lease it just took is ours
+            if key in self._busy:  # our own task is on it: it sends this row next
+                self._handed[key] = (item, now + self.lease)
                 continue
             if item.bulk:
                 self._bulk.add(key)
@@ -194,21 +218,28 @@ class OutboxSender:
         try:
             async with self._bulk_slots if bulk else self._slots:
                 while item is not None:
-                    item = await self._send(item)
-                    if item is False:
+                    outcome = await self._send(item)
+                    now = self.clock()
+                    handed, until = self._handed.pop(key, (None, now))
+                    if handed is not None and handed.id != item.id and now < until:
+                        item = handed  # the chat's head now, leased for us meanwhile
+                        continue
+                    if outcome is False:
                         return  # failed: the chat waits for the row's retry
-                    if item is True:  # dropped: the chat's next row, if any
-                        now = self.clock()
+                    if outcome is True:  # dropped: the chat's next row, if any
                         claimed = await self.work.run(self.store.claim_outbox, (), now,
                                                       now + self.lease, 1, key)
-                        item = claimed[0] if claimed else None
+                        outcome = claimed[0] if claimed else None
+                    item = outcome
         except Exception:
             logger.exception("outbox: chat of user %s stopped", item.chat if item else "?")
         finally:
             self._busy.pop(key, None)
             self._bulk.discard(key)
-            if bulk and self._bulk_busy() < BULK_AHEAD // 2:
-                self.kick(nudges=True)  # half the nudges claimed are out: the next ones
+            self._handed.pop(key, None)  # its lease runs out: the next round takes it
+            more_nudges = bulk and self._bulk_busy() < BULK_AHEAD // 2
+            if more_nudges or (not bulk and self._more):
+                self.kick(nudges=more_nudges)  # a slot is free: the next chats
 
     async def _send(self, item: OutboxItem) -> bool | OutboxItem | None:
         """Send one row and record what came of it: False when it failed (tried again
@@ -218,7 +249,13 @@ class OutboxSender:
         try:
             if deliver is None:
                 raise Undeliverable("no sender for the platform")
-            ref = await deliver(item.chat, item.reply, item.bulk)
+            if item.platform in self.by_parts:
+                async def progress(sent: int) -> None:
+                    await self.work.run(self.store.outbox_progress, item.id, sent)
+                ref = await deliver(item.chat, item.reply, item.bulk, item.parts_sent,
+                                    progress)
+            else:
+                ref = await deliver(item.chat, item.reply, item.bulk)
         except Undeliverable as failure:
             logger.warning("outbox %s to user %s dropped: %s", item.id, item.chat,
                            failure.kind)

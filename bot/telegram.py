@@ -48,7 +48,7 @@ from bot.scheduler import Sender
 from bot.text import split_text
 from flows.coach import Coach
 from flows.i18n import LANGUAGES, supported, t
-from flows.messages import Choice, Inbound, Reply
+from flows.messages import Choice, Deferred, Inbound, Reply
 
 logger = logging.getLogger(__name__)
 
@@ -383,42 +383,65 @@ class TelegramAdapter:
             logger.info("message not edited: %s", error.message)
 
     async def send(self, bot: Bot, chat_id: int, user_id: str, replies: list[Reply],
-                   bulk: bool = False) -> str | None:
+                   bulk: bool = False, skip: int = 0,
+                   progress: Callable[[int], Awaitable[None]] | None = None) -> str | None:
         """Send neutral replies: HTML text split under 4,096 characters, keyboards, files
         (a chart or a PDF drawn off the loop once the text before it is sent, "sending a
         photo…" showing meanwhile); `bulk` for a nudge, which waits behind the users'
-        replies at the pacer. Return the message_id of the last text sent: where the last
-        question stands in the chat."""
-        language, pace, last = None, BULK if bulk else None, None
+        replies at the pacer. For one reply, `skip` parts (messages, then the file, then
+        the chart) already went out, and `progress(parts sent)` is awaited after each
+        part but the last. Return the message_id of the last text sent: where the last
+        question stands in the chat (None when no text went this time)."""
+        language, last = None, None
         for reply in replies:
             language = reply.language or language or await self.language(user_id)
-            chunks = split_text(html.escape(reply.text, quote=False), MAX_TEXT)
-            for number, chunk in enumerate(chunks, start=1):
-                markup = keyboard(reply, language) if number == len(chunks) else None
-                last = await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML,
-                                              reply_markup=markup, rate_limit_args=pace)
-            if reply.document is not None:
-                await bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
-            elif reply.image is not None:
-                await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
-            reply = await self.work.made(reply)
-            if reply.document is not None:
-                await bot.send_document(chat_id, InputFile(
-                    reply.document.content, filename=reply.document.filename),
-                    rate_limit_args=pace)
-            if reply.image is not None:
-                if reply.document is not None:
-                    await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
-                await bot.send_photo(chat_id, reply.image, rate_limit_args=pace)
+            parts, texts = self.parts(bot, chat_id, reply, language, bulk)
+            for number, part in enumerate(parts[skip:], start=skip + 1):
+                sent = await part()
+                if number <= texts:
+                    last = sent
+                if progress is not None and number < len(parts):
+                    await progress(number)
         return str(last.message_id) if last is not None else None
 
-    async def deliver(self, bot: Bot, chat: str, reply: Reply,
-                      bulk: bool = False) -> str | None:
-        """Send one outbox row and return its message_id, the failure said in the
-        outbox's terms: Retry (429, 5xx, timeouts, resets) or Undeliverable (blocked, a
-        bad request)."""
+    def parts(self, bot: Bot, chat_id: int, reply: Reply, language: str,
+              bulk: bool = False) -> tuple[list[Callable[[], Awaitable[object]]], int]:
+        """Return the sends of one reply, in order (its text's messages, its file, its
+        chart, each file after its 'sending…' action and drawn then, off the loop), and
+        how many of them are text."""
+        pace = BULK if bulk else None
+        chunks = split_text(html.escape(reply.text, quote=False), MAX_TEXT)
+        parts = [partial(bot.send_message, chat_id, chunk, parse_mode=ParseMode.HTML,
+                         reply_markup=keyboard(reply, language) if number == len(chunks)
+                         else None, rate_limit_args=pace)
+                 for number, chunk in enumerate(chunks, start=1)]
+
+        async def document() -> Message:
+            await bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
+            content = reply.document.content
+            if isinstance(content, Deferred):
+                content = await self.work.draw(content)
+            return await bot.send_document(chat_id, InputFile(
+                content, filename=reply.document.filename), rate_limit_args=pace)
+
+        async def image() -> Message:
+            await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+            picture = reply.image
+            if isinstance(picture, Deferred):
+                picture = await self.work.draw(picture)
+            return await bot.send_photo(chat_id, picture, rate_limit_args=pace)
+        return parts + [document] * (reply.document is not None) + [image] * (
+            reply.image is not None), len(chunks)
+
+    async def deliver(self, bot: Bot, chat: str, reply: Reply, bulk: bool = False,
+                      skip: int = 0,
+                      progress: Callable[[int], Awaitable[None]] | None = None
+                      ) -> str | None:
+        """Send one outbox row (after its `skip` parts already sent) and return its
+        message_id, the failure said in the outbox's terms: Retry (429, 5xx, timeouts,
+        resets) or Undeliverable (blocked, a bad request)."""
         try:
-            return await self.send(bot, int(chat), chat, [reply], bulk)
+            return await self.send(bot, int(chat), chat, [reply], bulk, skip, progress)
         except RetryAfter as error:
             raise Retry("RetryAfter", _seconds(error.retry_after)) from None
         except Forbidden as error:  # blocked, or the account deleted
@@ -658,7 +681,7 @@ async def running(settings: Settings, coach: Coach, web_app: web.Application | N
     poller = None
     async with application:
         if outbox is not None:
-            outbox.add(PLATFORM, partial(adapter.deliver, application.bot))
+            outbox.add(PLATFORM, partial(adapter.deliver, application.bot), parts=True)
         await set_commands(application)
         if webhook:
             path = "/" + urlparse(webhook).path.lstrip("/")

@@ -30,7 +30,7 @@ from flows.parsing import InvalidAnswer, Unsure
 from flows.questions import QUESTIONS
 from flows.schedule import Schedule
 from storage.checkins import CheckinRecord
-from storage.outbox import Asked
+from storage.outbox import SUPERSEDED, Asked
 from storage.port import Store
 
 logger = logging.getLogger(__name__)
@@ -156,7 +156,9 @@ class Coach:
         if asked is not None:
             logger.info("user %s: answer to an unseen question, asked again", turn.user.id)
             turn.user.pending, turn.user.pending_value = None, None
-            return [replace(self.current(turn, t(turn.language, "reask.unseen")), again=True)]
+            again = replace(self.current(turn, t(turn.language, "reask.unseen")), again=True)
+            self._supersede(turn, inbound, again)
+            return [again]
         if turn.user.pending:
             replies = self._settle_pending(turn, inbound)
             if replies is not None:
@@ -206,6 +208,18 @@ class Coach:
                              and not came_before(inbound.order, asked.ref)):
             return None
         return asked
+
+    def _supersede(self, turn: Turn, inbound: Inbound, again: Reply) -> None:
+        """Take out of the outbox the unsent question that `again` (its re-ask) repeats
+        whole, so it is not sent twice: a worker killed between its send and its mark
+        left it leased for LEASE, and it would go out again then, just before the
+        re-ask. A question with more in it (a notice, a verdict) is kept."""
+        asked = self.store.last_asked(inbound.platform, inbound.user_id)
+        if asked is None or asked.done or asked.id is None or \
+                asked.prompt != self._prompt(turn):
+            return
+        if asked.text in (self.current(turn).text, again.text):
+            self.store.outbox_sent(asked.id, self.clock(), SUPERSEDED)
 
     def _prompt(self, turn: Turn) -> str:
         """Return the id of the prompt the user is answering now."""

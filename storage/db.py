@@ -196,11 +196,17 @@ def m014_home_charts(db: Database) -> None:
 
 
 @MIGRATIONS()
-def m015_outbox_sent_ref(db: Database) -> None:
+def m015_outbox_parts(db: Database) -> None:
+    """Keep how many parts of a row went out (a long text is several messages, then
+    its file or chart), so a retry sends only the parts left."""
+    db["outbox"].add_column("parts_sent", int, not_null_default=0)
+
+
+@MIGRATIONS()
+def m016_outbox_sent_ref(db: Database) -> None:
     """Keep the platform's id of each message sent (Telegram's message_id, Slack's ts):
     an answer typed before its question reached the chat comes before it there."""
     db["outbox"].add_column("sent_ref", str)
-
 
 # slack_sdk 3's SQLite3InstallationStore schema, so files it filled need no conversion.
 SLACK_TABLES = {

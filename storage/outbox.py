@@ -5,7 +5,9 @@ state, so a crash after the commit loses none: a sender (bot/outbox.py) sends th
 order per chat, marks each one sent, retries the failed ones later, and at start sends
 what was left unsent. A row is taken with a lease (`claimed_until`), only when it is the
 first unsent row of its chat, so a chat's replies go out in order and, across workers,
-one sender takes a row. A crash between the send and the mark sends that row twice.
+one sender takes a row. A crash between the send and the mark sends that row twice. A
+reply sent as several parts (a long text is several messages, then its file or chart)
+keeps how many went out (`parts_sent`), so a retry sends only the parts left.
 
 Rich replies survive: the reply's text, options and prompt are JSON, its image and its
 document's bytes are columns of their own (a chart or a PDF still to be drawn is kept
@@ -28,6 +30,7 @@ from flows.messages import NUDGE, Deferred, Document, Option, Reply
 from storage.users import in_transaction
 
 SENT, DROPPED = "sent", "dropped"  # what became of a row that is no longer to send
+SUPERSEDED = "superseded"  # a question not known to have arrived, replaced by its re-ask
 # The claims' order: the users' replies first, then nudges (bulk sends, paced by
 # bot/pacing.py), each by due time; the same SQL in both databases
 IS_NUDGE = f"(COALESCE(o.delivery, '') = '{NUDGE}')"
@@ -50,6 +53,7 @@ class OutboxItem:
     attempts: int
     created_at: datetime
     delivery: str | None = None  # the update it answers, or NUDGE
+    parts_sent: int = 0  # parts of the reply already sent (several messages, a file)
 
     @property
     def bulk(self) -> bool:
@@ -71,7 +75,9 @@ class Asked:
     sent: bool
     claimed_until: datetime | None = None
     attempts: int = 0  # failed sends
-    done: bool = False  # sent or dropped
+    done: bool = False  # sent, dropped or superseded
+    id: int | None = None  # its outbox row
+    text: str | None = None  # the text of its reply
     ref: str | None = None  # the platform's id of the message, once sent (when known)
     again: bool = False  # it asks again a question an answer came too early for
 
@@ -150,7 +156,7 @@ def _item(row: dict) -> OutboxItem:
     return OutboxItem(row["id"], row["platform"], row["chat"],
                       reply_of(row["reply"], row["image"], row["document"]),
                       row["attempts"], datetime.fromisoformat(row["created_at"]),
-                      row["delivery"])
+                      row["delivery"], row["parts_sent"])
 
 
 def claim(db: Database, platforms: tuple[str, ...], now: datetime, lease_until: datetime,
@@ -188,8 +194,14 @@ def mark_sent(db: Database, item_id: int, now: datetime, outcome: str = SENT,
     with in_transaction(db):
         db.execute("DELETE FROM outbox WHERE id = ? AND user_id IS NULL", [item_id])
         db.execute("UPDATE outbox SET sent_at = ?, outcome = ?, claimed_until = NULL, "
-                   "image = NULL, document = NULL, sent_ref = ? WHERE id = ?",
-                   [_iso(now), outcome, ref, item_id])
+                   "image = NULL, document = NULL, sent_ref = COALESCE(?, sent_ref) "
+                   "WHERE id = ?", [_iso(now), outcome, ref, item_id])
+
+
+def mark_progress(db: Database, item_id: int, parts_sent: int) -> None:
+    """Record how many parts of a row went out, so a retry sends only the rest."""
+    with in_transaction(db):
+        db.execute("UPDATE outbox SET parts_sent = ? WHERE id = ?", [parts_sent, item_id])
 
 
 def mark_failed(db: Database, item_id: int, retry_at: datetime, error: str) -> None:
@@ -200,7 +212,7 @@ def mark_failed(db: Database, item_id: int, retry_at: datetime, error: str) -> N
                    [_iso(retry_at), error, item_id])
 
 
-LAST_ASKED = ("SELECT expects, outcome, claimed_until, attempts, sent_ref, reply FROM outbox "
+LAST_ASKED = ("SELECT id, expects, outcome, claimed_until, attempts, sent_ref, reply FROM outbox "
               "WHERE platform = ? AND chat = ? AND expects IS NOT NULL ORDER BY id DESC "
               "LIMIT 1")
 
@@ -213,7 +225,8 @@ def asked_of(row: dict) -> Asked:
     reply = row["reply"]
     fields = json.loads(reply) if isinstance(reply, str) else reply
     return Asked(row["expects"], row["outcome"] == SENT, claimed, row["attempts"],
-                 row["outcome"] is not None, row["sent_ref"], bool(fields.get("again")))
+                 row["outcome"] is not None, row["id"], fields.get("text"), row["sent_ref"],
+                 bool(fields.get("again")))
 
 
 def last_asked(db: Database, platform: str, chat: str) -> Asked | None:

@@ -139,9 +139,14 @@ class Store(Protocol):
 
     def outbox_sent(self, item_id: int, now: datetime, outcome: str = "sent",
                     ref: str | None = None) -> None:
-        """Record a row as sent ("dropped": it can never be sent), with the platform's
-        id of the message (`ref`: Telegram's message_id, Slack's ts) when known; a row
-        for no user (the farewell to one who deleted their data) is removed instead."""
+        """Record a row as sent ("dropped": it can never be sent; "superseded": a
+        question replaced by its re-ask), with the platform's id of the message (`ref`:
+        Telegram's message_id, Slack's ts) when known; a row for no user (the farewell
+        to one who deleted their data) is removed instead."""
+
+    def outbox_progress(self, item_id: int, parts_sent: int) -> None:
+        """Record that the first `parts_sent` parts of a row went out (a long text is
+        several messages, then its file or chart): its retry sends only the others."""
 
     def outbox_failed(self, item_id: int, retry_at: datetime, error: str) -> None:
         """Record a failed send (`error`: the failure's kind, never its text): the row
@@ -153,8 +158,9 @@ class Store(Protocol):
         workers' leases end by themselves). Return how many were freed."""
 
     def last_asked(self, platform: str, chat: str) -> Asked | None:
-        """Return the latest prompt the coach waited for in a chat and whether its row
-        was sent; None when no row is kept."""
+        """Return the latest prompt the coach waited for in a chat, whether its row was
+        sent, its id, its text and when the platform showed it; None when no row is
+        kept."""
 
     def unsent_count(self, platforms: tuple[str, ...]) -> int:
         """Return how many rows wait to be sent on `platforms`."""

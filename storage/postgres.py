@@ -237,7 +237,10 @@ MIGRATIONS: list[tuple[str, str]] = [
             file_id text NOT NULL
         );
     """),
-    ("m015_outbox_sent_ref", """
+    ("m015_outbox_parts", """
+        ALTER TABLE outbox ADD COLUMN parts_sent integer NOT NULL DEFAULT 0;
+    """),
+    ("m016_outbox_sent_ref", """
         ALTER TABLE outbox ADD COLUMN sent_ref text;
     """),
 ]
@@ -858,15 +861,19 @@ class PostgresStore:
             {**params, "now": now, "lease": lease_until, "limit": limit})
         return sorted((OutboxItem(r["id"], r["platform"], r["chat"],
                                   reply_of(r["reply"], r["image"], r["document"]),
-                                  r["attempts"], r["created_at"], r["delivery"])
+                                  r["attempts"], r["created_at"], r["delivery"],
+                                  r["parts_sent"])
                        for r in rows), key=claimed_order)
 
     def outbox_sent(self, item_id: int, now: datetime, outcome: str = SENT,
                     ref: str | None = None) -> None:
         self._count("DELETE FROM outbox WHERE id = %s AND user_id IS NULL", [item_id])
         self._count("UPDATE outbox SET sent_at = %s, outcome = %s, claimed_until = NULL, "
-                    "image = NULL, document = NULL, sent_ref = %s WHERE id = %s",
-                    [now, outcome, ref, item_id])
+                    "image = NULL, document = NULL, sent_ref = COALESCE(%s, sent_ref) "
+                    "WHERE id = %s", [now, outcome, ref, item_id])
+
+    def outbox_progress(self, item_id: int, parts_sent: int) -> None:
+        self._count("UPDATE outbox SET parts_sent = %s WHERE id = %s", [parts_sent, item_id])
 
     def outbox_failed(self, item_id: int, retry_at: datetime, error: str) -> None:
         self._count("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = %s, "

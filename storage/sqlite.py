@@ -226,6 +226,9 @@ class SqliteStore:
                     ref: str | None = None) -> None:
         outbox.mark_sent(self.db, item_id, now, outcome, ref)
 
+    def outbox_progress(self, item_id: int, parts_sent: int) -> None:
+        outbox.mark_progress(self.db, item_id, parts_sent)
+
     def outbox_failed(self, item_id: int, retry_at: datetime, error: str) -> None:
         outbox.mark_failed(self.db, item_id, retry_at, error)
 

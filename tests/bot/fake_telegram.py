@@ -40,6 +40,9 @@ class FakeTelegram(FakeServer):
         self.messages: dict[int, dict] = {}  # message_id -> message as the bot left it
         self._updates: list[dict] = []
         self.throttle_sends = 0  # answer this many sendMessage calls with a 429
+        # what the next sends (sendMessage, sendPhoto, sendDocument) get, in order: None
+        # to be sent, a status (500, 502...) to fail with it
+        self.send_faults: list[int | None] = []
         self.blocked: set[int] = set()  # chats whose user blocked the bot: sends get a 403
         self.refusal = 401  # the status a wrong token gets (404 for a malformed one)
         self.allowed_updates: list[str] | None = None  # as the last getUpdates asked
@@ -66,6 +69,15 @@ class FakeTelegram(FakeServer):
                 self.calls.append(("403", params))
             return web.json_response({"ok": False, "error_code": 403, "description":
                                       "Forbidden: bot was blocked by the user"}, status=403)
+        if method in ("sendMessage", "sendPhoto", "sendDocument") and self.send_faults:
+            with self._lock:
+                status = self.send_faults.pop(0)
+                if status is not None:
+                    self.calls.append((str(status), params))
+            if status is not None:
+                return web.json_response({"ok": False, "error_code": status,
+                                          "description": "Internal Server Error"},
+                                         status=status)
         if method == "sendMessage" and self.throttle_sends > 0:
             self.throttle_sends -= 1
             with self._lock:

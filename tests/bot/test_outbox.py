@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import html
 from datetime import timedelta
+from functools import partial
 
 import pytest
+from telegram import Bot
 
-from bot.outbox import OutboxSender, Retry, Undeliverable
+from bot.outbox import CONCURRENCY, LEASE, OutboxSender, Retry, Undeliverable
+from bot.telegram import MAX_TEXT, TelegramAdapter
+from bot.text import split_text
 from bot.scheduler import Scheduler
 from flows.coach import Coach
 from flows.messages import Choice, Inbound, Reply
 from flows.render import PLAN_CONFIRM, PLAN_PROMPT
+from tests.bot.fake_telegram import TOKEN, FakeTelegram
 from tests.bot.test_nudges import MONDAY_NINE_PARIS, SUNDAY
 from tests.clock import Clock
 from tests.flows.build_messages import FULL_INTERVIEW
@@ -38,8 +44,11 @@ class Platform:
     def __init__(self) -> None:
         self.got: dict[str, list[Reply]] = {}
         self.failures: list[Exception] = []  # raised by the next sends, in order
+        self.gate: asyncio.Event | None = None  # when set, sends wait for it (a slow API)
 
     async def __call__(self, chat: str, reply: Reply, bulk: bool = False) -> None:
+        if self.gate is not None:
+            await self.gate.wait()
         if self.failures:
             raise self.failures.pop(0)
         self.got.setdefault(chat, []).append(reply)
@@ -127,6 +136,49 @@ async def test_a_row_left_by_a_dead_sender_is_sent_once_its_lease_ends(queuing, 
     assert len(platform.texts("1")) == 1
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
+@pytest.mark.parametrize("reply, faults", [
+    # a text of two messages, the second refused once by a 500
+    (Reply("\n\n".join(f"Semaine {n} : " + "détail " * 140 for n in range(6))), [None, 500]),
+    # a verdict and its chart, the chart refused once
+    (Reply("Votre semaine", image=PNG), [None, 500]),
+], ids=["long-text", "chart"])
+async def test_a_reply_in_parts_sends_only_the_parts_left_when_one_failed(store, clock,
+                                                                          reply, faults):
+    coach = Coach(store, "fr", "Europe/Paris", clock, outbox=(T,))
+    with FakeTelegram() as fake:
+        async with Bot(TOKEN, base_url=fake.url) as bot:
+            sender = OutboxSender(store, {}, clock)
+            sender.add(T, partial(TelegramAdapter(coach).deliver, bot), parts=True)
+            user = store.create_user(T, "42", "fr").id
+            store.enqueue(T, "42", [reply], "objective", clock(), user)
+            fake.send_faults = list(faults)
+            assert await sender.flush()  # the first part went out, then the failure
+            assert store.unsent_count((T,)) == 1
+            clock.now += timedelta(minutes=1)  # its retry is due
+            assert await sender.flush() and store.unsent_count((T,)) == 0
+            assert store.last_asked(T, "42").sent
+        texts = [call["text"] for call in fake.sent("sendMessage", 42)]
+        assert texts == split_text(html.escape(reply.text, quote=False), MAX_TEXT)
+        assert len(fake.sent("sendPhoto", 42)) == (reply.image is not None)
+
+
+async def test_a_killed_sender_holds_up_only_the_chats_it_was_sending_to(store, clock):
+    for n in range(40):
+        store.enqueue(T, str(n), [Reply(f"Bonjour {n}")], None, clock(), None)
+    killed = OutboxSender(store, {T: Platform()}, clock)
+    await killed.round()  # it takes what it can send at once...
+    await killed.close()  # ...and dies before sending any of it
+    platform = Platform()
+    await OutboxSender(store, {T: platform}, clock).flush()  # another worker, at once
+    assert len(platform.got) == 40 - CONCURRENCY  # the rest waits out the dead leases
+    clock.now += LEASE + timedelta(seconds=1)
+    await OutboxSender(store, {T: platform}, clock).flush()
+    assert len(platform.got) == 40
+
+
 async def test_a_reply_with_a_chart_survives_in_the_outbox(store, clock):
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
     store.enqueue(T, "1", [Reply("Votre semaine", image=png)], None, clock())
@@ -146,6 +198,59 @@ async def test_an_answer_to_a_question_not_yet_seen_is_asked_again(queuing):
     assert "Quel résultat chiffré" in again[0].text
     assert "target" not in queuing.store.load_user(T, "1").answers
     assert say(queuing, "1", "aide")  # a command is always taken
+
+
+async def dead_sender_sent(store, clock, platform: Platform, chat: str) -> None:
+    """A worker takes a chat's next row, sends it, and is killed before its mark."""
+    now = clock()
+    [item] = store.claim_outbox((T,), now, now + timedelta(seconds=15))
+    await platform(chat, item.reply)
+
+
+async def test_a_question_sent_by_a_killed_worker_is_asked_again_at_once_not_twice(
+        queuing, clock):
+    platform = Platform()
+    await play(queuing, platform, "1", ["/start"])
+    say(queuing, "1", "2")  # the objective
+    await dead_sender_sent(queuing.store, clock, platform, "1")  # « Quel résultat chiffré »
+    again = say(queuing, "1", "10 demandes de devis par mois d'ici 3 mois")
+    assert "pas pris votre message" in again[0].text  # not known to have arrived
+    await sent(queuing, platform)  # the re-ask goes out now, not behind the dead lease
+    clock.now += timedelta(seconds=16)  # and once that lease ends, nothing is sent twice
+    await sent(queuing, platform)
+    texts = platform.texts("1")
+    assert [t for t in texts if "Quel résultat chiffré" in t] == texts[1:] == [
+        texts[1], again[0].text]  # the question the killed worker sent, then the re-ask
+    say(queuing, "1", "10 demandes de devis par mois d'ici 3 mois")  # retyped
+    assert queuing.store.load_user(T, "1").answers["target"]
+
+
+async def test_a_re_ask_of_a_question_still_being_sent_follows_it_at_once(queuing, clock):
+    platform = Platform()
+    await play(queuing, platform, "1", ["/start"])
+    say(queuing, "1", "2")  # the objective; « Quel résultat chiffré » is slow to go out
+    platform.gate = asyncio.Event()
+    sender = OutboxSender(queuing.store, {T: platform}, clock)
+    sender.round()
+    await asyncio.sleep(0.01)  # its send under way
+    again = say(queuing, "1", "10 demandes de devis par mois d'ici 3 mois")
+    sender.round()  # the re-ask is the chat's head now (the question superseded)
+    platform.gate.set()
+    assert await sender.flush()  # the same instant: no lease waited out
+    assert platform.texts("1")[1:] == [platform.texts("1")[1], again[0].text]
+    assert "Quel résultat chiffré" in platform.texts("1")[1]
+
+
+async def test_a_question_with_more_in_it_than_the_question_is_still_sent(queuing, clock):
+    platform = Platform()
+    await play(queuing, platform, "1", ["/start"] + FULL_INTERVIEW[:-2])
+    say(queuing, "1", "200/mois")  # « Noté : 200 € par mois… », then the next question
+    now = clock()  # a worker takes it and is killed before sending it
+    assert queuing.store.claim_outbox((T,), now, now + timedelta(seconds=15))
+    assert "pas pris votre message" in say(queuing, "1", "2 000 €")[0].text
+    clock.now += timedelta(seconds=16)
+    await sent(queuing, platform)
+    assert any("Noté : 200" in text for text in platform.texts("1"))  # not lost
 
 
 async def test_a_seen_question_takes_the_answer(queuing):

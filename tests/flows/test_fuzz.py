@@ -9,6 +9,11 @@ check-in's figures are within their limits.
 
 Profiles: `make test` runs a few seconds of it (the "test" profile); `COACH_FUZZ=soak`
 (see tools/fuzz.py, used by `make soak`) runs at least 10,000 inputs across every state.
+
+It runs on both databases: on SQLite each example gets a copy of the template database;
+on PostgreSQL (which refuses what SQLite keeps, a NUL character in a text or a JSON
+value) each example runs in a transaction of its own, rolled back after it (the coach's
+transactions are savepoints inside it).
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from __future__ import annotations
 import json
 import os
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import pytest
@@ -31,6 +38,7 @@ from flows.parsing import InvalidAnswer, Unsure, unwrap
 from flows.questions import BY_ID, QUESTIONS, check_answer, parse, valid_answer
 from flows.render import PLAN_PROMPT, aliases
 from storage import SqliteStore, open_database
+from storage.port import Store
 from tests.clock import Clock
 from tests.flows.build_messages import FULL_INTERVIEW
 
@@ -184,11 +192,11 @@ def where(coach: Coach, user: str) -> str:
     return "checkin_left" if left else record.state
 
 
-def build_template() -> tuple[Database, dict[str, Reply]]:
-    """Return a database where each start's user stands at its state, and what each was
-    shown last."""
-    db = open_database(None)
-    coach = Coach(SqliteStore(db), "fr", "Europe/Paris", Clock(NOW))
+def build_template(store: Store | None = None) -> tuple[Store, dict[str, Reply]]:
+    """Return a store (SQLite in memory by default) where each start's user stands at
+    its state, and what each was shown last."""
+    store = store or SqliteStore(open_database(None))
+    coach = Coach(store, "fr", "Europe/Paris", Clock(NOW))
     shown = {}
     for name, steps in STARTS.items():
         for step in steps:
@@ -198,12 +206,40 @@ def build_template() -> tuple[Database, dict[str, Reply]]:
             assert shown[name].prompt == checkin.SETTINGS_PROMPT
             expected = "plan_confirmed"
         assert where(coach, name) == expected, f"{name} stands at {where(coach, name)}"
-    return db, shown
+    return store, shown
 
 
-@pytest.fixture(scope="module")
-def template():
-    return build_template()
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def template(request):
+    if request.param == "sqlite":
+        yield build_template()
+        return
+    from storage.postgres import open_postgres
+    server = request.getfixturevalue("pg_server")
+    name = server.fresh_database()
+    store = open_postgres(server.url(name), min_size=1, max_size=2)
+    yield build_template(store)
+    store.close()
+    server.drop_database(name)
+
+
+class Undone(Exception):
+    """Raised to roll an example's transaction back."""
+
+
+@contextmanager
+def example_store(template_store: Store) -> Iterator[Store]:
+    """Yield a store holding the template's users, whose changes go when the example
+    ends: a copy of the SQLite database, or PostgreSQL's in a transaction rolled back."""
+    if isinstance(template_store, SqliteStore):
+        yield SqliteStore(fresh_copy(template_store.db))
+        return
+    try:
+        with template_store.transaction():
+            yield template_store
+            raise Undone
+    except Undone:
+        pass
 
 
 def fresh_copy(db: Database) -> Database:
@@ -231,7 +267,7 @@ def assert_storable(value: object) -> None:
             assert_storable(item)
 
 
-def assert_valid(store: SqliteStore, coach: Coach, user: str) -> None:
+def assert_valid(store: Store, coach: Coach, user: str) -> None:
     """Check the stored user reloads and everything stored about them is valid."""
     record = store.load_user(PLATFORM, user)
     if record is None:  # deleted their data
@@ -254,17 +290,17 @@ def assert_valid(store: SqliteStore, coach: Coach, user: str) -> None:
 @settings(settings.get_profile(PROFILE))
 @given(start=st.sampled_from(sorted(STARTS)), data=st.data())
 def test_any_input_in_any_state_leaves_a_valid_stored_state(template, start, data):
-    db, shown = template
-    store = SqliteStore(fresh_copy(db))
-    coach = Coach(store, "fr", "Europe/Paris", Clock(NOW))
-    on_screen = shown[start]
-    for _ in range(data.draw(st.integers(1, STEPS), label="steps")):
-        item = data.draw(answers_to(on_screen))
-        replies = coach.handle(inbound(start, item))
-        INPUTS_SENT[start] = INPUTS_SENT.get(start, 0) + 1
-        assert replies and all(isinstance(r, Reply) and r.text for r in replies)
-        assert_valid(store, coach, start)
-        on_screen = next((r for r in reversed(replies) if r.prompt), on_screen)
+    template_store, shown = template
+    with example_store(template_store) as store:
+        coach = Coach(store, "fr", "Europe/Paris", Clock(NOW))
+        on_screen = shown[start]
+        for _ in range(data.draw(st.integers(1, STEPS), label="steps")):
+            item = data.draw(answers_to(on_screen))
+            replies = coach.handle(inbound(start, item))
+            INPUTS_SENT[start] = INPUTS_SENT.get(start, 0) + 1
+            assert replies and all(isinstance(r, Reply) and r.text for r in replies)
+            assert_valid(store, coach, start)
+            on_screen = next((r for r in reversed(replies) if r.prompt), on_screen)
 
 
 # Every parser on its own: only a re-ask (InvalidAnswer) or a doubt (Unsure) may come out,

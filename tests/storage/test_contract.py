@@ -736,7 +736,9 @@ def test_the_migrations_are_recorded_in_order_and_applied_once(pg_store, pg_url)
         "m004_team_digests", "m005_pending_value", "m006_checkin_periods"]
     assert {"m007_personal_data", "m008_slack_installations",
             "m009_start_payload", "m010_outbox", "m011_inbox",
-            "m012_pending_nudge_indexes"} <= set(names)
+            "m012_pending_nudge_indexes", "m013_digest_schedule",
+            "m014_home_charts", "m015_outbox_parts",
+            "m016_outbox_sent_ref"} <= set(names)
 
 
 def test_two_workers_migrating_an_empty_database_at_once_apply_each_migration_once(
@@ -911,15 +913,27 @@ def test_a_failed_row_waits_for_its_retry_and_holds_back_its_chat(store):
     assert [i.id for i in store.claim_outbox(("telegram",), NOW, NOW)] == [second]
 
 
+def test_a_row_keeps_how_many_of_its_parts_went_out_for_its_retry(store):
+    [row] = store.enqueue("telegram", "1", outbox_replies()[:1], None, NOW)
+    [head] = store.claim_outbox(("telegram",), NOW, NOW + timedelta(seconds=60))
+    assert head.parts_sent == 0
+    store.outbox_progress(row, 2)  # two messages of a long text went out, then a failure
+    store.outbox_failed(row, NOW, "NetworkError")
+    [again] = store.claim_outbox(("telegram",), NOW, NOW + timedelta(seconds=60))
+    assert (again.id, again.parts_sent, again.attempts) == (row, 2, 1)
+
+
 def test_the_last_question_asked_and_whether_it_was_sent(store):
     assert store.last_asked("telegram", "1") is None
     [question] = store.enqueue("telegram", "1", outbox_replies()[2:], "objective", NOW, 7)
     store.enqueue("telegram", "1", outbox_replies()[:1], None, NOW, 7)  # no question
     asked = store.last_asked("telegram", "1")
     assert (asked.prompt, asked.sent, asked.pending()) == ("objective", False, True)
-    store.outbox_sent(question, NOW)
+    assert (asked.id, asked.text) == (question, outbox_replies()[2].text)
+    store.outbox_sent(question, NOW, ref="1042")  # the platform's id of its message
     asked = store.last_asked("telegram", "1")
     assert (asked.prompt, asked.sent, asked.pending()) == ("objective", True, False)
+    assert asked.ref == "1042"
     assert store.last_asked("telegram", "2") is None
 
 
@@ -936,6 +950,18 @@ def test_the_last_question_keeps_where_it_stands_in_the_chat_and_if_it_asks_agai
         "telegram", "1").sent
     store.outbox_sent(again, NOW, "sent", "1044.000200")
     assert store.last_asked("telegram", "1").ref == "1044.000200"
+
+
+def test_a_question_superseded_by_its_re_ask_is_done_and_no_longer_holds_its_chat(store):
+    user = store.create_user("telegram", "1", "fr").id
+    [question] = store.enqueue("telegram", "1", outbox_replies()[2:], "objective", NOW, user)
+    assert store.claim_outbox(("telegram",), NOW, NOW + timedelta(seconds=15))  # then died
+    store.outbox_sent(question, NOW, "superseded")
+    [reask] = store.enqueue("telegram", "1", outbox_replies()[2:], "objective", NOW, user)
+    assert [i.id for i in store.claim_outbox(("telegram",), NOW, NOW)] == [reask]
+    store.outbox_sent(reask, NOW)
+    [row, _] = store.export_user(user)["outbox"]
+    assert row["outcome"] == "superseded"
 
 
 def test_an_enqueued_reply_is_rolled_back_with_its_message(store):
