@@ -53,6 +53,8 @@ BULK_AHEAD = 64  # nudges claimed ahead of their send, at most (the pacer spaces
 GIVE_UP = timedelta(days=1)  # a row failing for longer than this is dropped
 MAX_BACKOFF = 600.0  # seconds between two tries of a failing row, at most
 SETTLE_WAIT = 3.0  # seconds a typed answer waits for its question's send to settle
+IN_FLIGHT_WAIT = 6.0  # ... at most, while this sender is sending to that chat (a 429 or
+# a 5xx being retried within the call: its outcome decides whether the answer is taken)
 
 
 class Retry(Exception):
@@ -71,21 +73,6 @@ class Undeliverable(Exception):
     def __init__(self, kind: str, unreachable: bool = False) -> None:
         super().__init__(kind)
         self.kind, self.unreachable = kind, unreachable
-
-
-async def settled(store: Store, platform: str, chat: str,
-                  wait: float = SETTLE_WAIT) -> None:
-    """Wait (up to `wait` seconds) while the question last asked in a chat is on its
-    way (not failed yet: the rows before it may be going out), so a typed answer is
-    judged once its send's outcome is known: a user who answers at once saw it (the
-    platform showed it before the sender could mark it sent)."""
-    loop, work = asyncio.get_running_loop(), offload_of(store)
-    deadline = loop.time() + wait
-    while loop.time() < deadline:
-        asked = await work.run(store.last_asked, platform, chat)
-        if asked is None or not asked.pending():
-            return
-        await asyncio.sleep(0.02)
 
 
 def backoff(attempts: int) -> float:
@@ -112,11 +99,15 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._busy: dict[tuple[str, str], asyncio.Task] = {}
         self._bulk: set[tuple[str, str]] = set()  # the chats of _busy sent a nudge
+        # the chats of _busy whose row has a chart or a PDF to draw: they wait for the
+        # render process in slots of their own, holding up no other user's reply
+        self._drawing: set[tuple[str, str]] = set()
         # a busy chat's next row, claimed by a round while its task sent the one before
         # (that one superseded meanwhile): the task sends it next, while its lease holds
         self._handed: dict[tuple[str, str], tuple[OutboxItem, datetime]] = {}
         self._slots = asyncio.Semaphore(CONCURRENCY)
         self._bulk_slots = asyncio.Semaphore(CONCURRENCY)
+        self._drawing_slots = asyncio.Semaphore(CONCURRENCY)
         self._nudges = True  # nudges may be due: claim them (rows left from before, too)
         self._more = False  # the last claim of replies was full: more may be waiting
         self.sent = 0
@@ -124,6 +115,28 @@ class OutboxSender:
     @property
     def platforms(self) -> tuple[str, ...]:
         return tuple(self.deliverers)
+
+    def sending(self, platform: str, chat: str) -> bool:
+        """Tell whether this sender is sending to a chat now (a row of it taken)."""
+        return (platform, chat) in self._busy
+
+    async def settled(self, platform: str, chat: str, wait: float = SETTLE_WAIT) -> None:
+        """Wait (up to `wait` seconds) while the question last asked in a chat is on its
+        way (not failed yet: the rows before it may be going out), and (up to
+        IN_FLIGHT_WAIT) while this sender is sending to that chat, so a typed answer is
+        judged once its send's outcome is known: a user who answers at once saw it (the
+        platform showed it before the sender could mark it sent), and a question whose
+        send is being retried may yet arrive, or be replaced by the re-ask."""
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        while loop.time() < start + IN_FLIGHT_WAIT:
+            if not self.sending(platform, chat):
+                if loop.time() >= start + wait:
+                    return
+                asked = await self.work.run(self.store.last_asked, platform, chat)
+                if asked is None or not asked.pending():
+                    return
+            await asyncio.sleep(0.02)
 
     def add(self, platform: str, deliver: Deliver | DeliverParts,
             parts: bool = False) -> None:
@@ -169,7 +182,8 @@ class OutboxSender:
         scheduler queued some; half of them out starts the next round."""
         now = self.clock()
         run, claim, lease = self.work.run, self.store.claim_outbox, now + self.lease
-        free = min(BATCH, CONCURRENCY - (len(self._busy) - self._bulk_busy()))
+        replying = len(self._busy) - self._bulk_busy() - len(self._drawing)
+        free = min(BATCH, CONCURRENCY - replying)
         items = []
         if free > 0:
             items = await run(claim, self.platforms, now, lease, free, None, False)
@@ -187,6 +201,8 @@ class OutboxSender:
                 continue
             if item.bulk:
                 self._bulk.add(key)
+            elif item.reply.deferred:
+                self._drawing.add(key)
             self._busy[key] = asyncio.create_task(self._drain(item))
             started += 1
         return started
@@ -216,7 +232,9 @@ class OutboxSender:
         """Send a chat's rows one after the other, while they are due."""
         key, bulk = (item.platform, item.chat), item.bulk
         try:
-            async with self._bulk_slots if bulk else self._slots:
+            slots = (self._bulk_slots if bulk else self._drawing_slots
+                     if key in self._drawing else self._slots)
+            async with slots:
                 while item is not None:
                     outcome = await self._send(item)
                     now = self.clock()
@@ -236,6 +254,7 @@ class OutboxSender:
         finally:
             self._busy.pop(key, None)
             self._bulk.discard(key)
+            self._drawing.discard(key)
             self._handed.pop(key, None)  # its lease runs out: the next round takes it
             more_nudges = bulk and self._bulk_busy() < BULK_AHEAD // 2
             if more_nudges or (not bulk and self._more):

@@ -48,7 +48,7 @@ from bot.config import ConfigError, Settings
 from bot.offload import Offload, offload_of
 from bot.pacing import Pacer
 from bot.ordering import KeyedLocks
-from bot.outbox import OutboxSender, Retry, Undeliverable, settled
+from bot.outbox import OutboxSender, Retry, Undeliverable
 from bot.scheduler import Sender
 from bot.slack_home import (CHECKIN_VIEW, DIGEST_VIEW, HOME_ACTION, SETTINGS_VIEW,
                             checkin_modal, digest_modal, home_view, settings_modal,
@@ -931,7 +931,7 @@ class SlackAdapter:
         key = user_key(context)
         locale, zone = await self.profile(client, context.user_id, key)
         if text is not None and self.queued():  # its question may be on its way still
-            await settled(self.coach.store, PLATFORM, key)
+            await self.outbox.settled(PLATFORM, key)
         return await self.work.run(self.coach.handle, Inbound(
             PLATFORM, key, text=text, choice=choice, language=locale, timezone=zone,
             delivery=delivery, order=order))

@@ -43,7 +43,7 @@ from bot.config import ConfigError, Settings
 from bot.offload import Offload, offload_of
 from bot.ordering import KeyedLocks
 from bot.pacing import Pacer
-from bot.outbox import OutboxSender, Retry, Undeliverable, settled
+from bot.outbox import OutboxSender, Retry, Undeliverable
 from bot.scheduler import Sender
 from bot.text import split_text
 from flows.coach import Coach
@@ -271,7 +271,7 @@ class TelegramAdapter:
                           delivery=str(update.update_id), start_payload=payload,
                           order=str(message.message_id))
         if self.queued():  # the question it answers may be on its way still
-            await settled(self.coach.store, PLATFORM, str(user.id))
+            await self.outbox.settled(PLATFORM, str(user.id))
         chat = update.effective_chat.id
         await self.reply(context.bot, chat, str(user.id),
                          await self.handle(inbound, context.bot, chat))
@@ -409,11 +409,11 @@ class TelegramAdapter:
         """Return the sends of one reply, in order (its text's messages, its file, its
         chart, each file after its 'sending…' action and drawn then, off the loop), and
         how many of them are text."""
-        pace = BULK if bulk else None
+        pace = {"rate_limit_args": BULK} if bulk else {}  # (ExtBot's; replies: none)
         chunks = split_text(html.escape(reply.text, quote=False), MAX_TEXT)
         parts = [partial(bot.send_message, chat_id, chunk, parse_mode=ParseMode.HTML,
                          reply_markup=keyboard(reply, language) if number == len(chunks)
-                         else None, rate_limit_args=pace)
+                         else None, **pace)
                  for number, chunk in enumerate(chunks, start=1)]
 
         async def document() -> Message:
@@ -422,14 +422,14 @@ class TelegramAdapter:
             if isinstance(content, Deferred):
                 content = await self.work.draw(content)
             return await bot.send_document(chat_id, InputFile(
-                content, filename=reply.document.filename), rate_limit_args=pace)
+                content, filename=reply.document.filename), **pace)
 
         async def image() -> Message:
             await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
             picture = reply.image
             if isinstance(picture, Deferred):
                 picture = await self.work.draw(picture)
-            return await bot.send_photo(chat_id, picture, rate_limit_args=pace)
+            return await bot.send_photo(chat_id, picture, **pace)
         return parts + [document] * (reply.document is not None) + [image] * (
             reply.image is not None), len(chunks)
 

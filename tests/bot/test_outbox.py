@@ -231,10 +231,10 @@ async def test_a_re_ask_of_a_question_still_being_sent_follows_it_at_once(queuin
     say(queuing, "1", "2")  # the objective; « Quel résultat chiffré » is slow to go out
     platform.gate = asyncio.Event()
     sender = OutboxSender(queuing.store, {T: platform}, clock)
-    sender.round()
+    await sender.round()
     await asyncio.sleep(0.01)  # its send under way
     again = say(queuing, "1", "10 demandes de devis par mois d'ici 3 mois")
-    sender.round()  # the re-ask is the chat's head now (the question superseded)
+    await sender.round()  # the re-ask is the chat's head now (the question superseded)
     platform.gate.set()
     assert await sender.flush()  # the same instant: no lease waited out
     assert platform.texts("1")[1:] == [platform.texts("1")[1], again[0].text]
