@@ -24,6 +24,7 @@ from bot import logs
 from bot.config import ConfigError, Settings, forget_credentials, load_settings
 from bot.console import CHART, run_console
 from bot import web
+from bot.offload import charts_likely, drawing_process, offload_of
 from bot.outbox import OutboxSender
 from bot.scheduler import Scheduler
 from flows.coach import Coach
@@ -99,6 +100,8 @@ async def serve(settings: Settings, coach: Coach, platforms: list[str]) -> None:
                 slack.running(settings, coach, slack_app, adapter))
         if needs_http(settings, platforms):
             await stack.enter_async_context(web.listening(http, settings.host, settings.port))
+        if await offload_of(coach.store).run(charts_likely, coach, platforms):
+            drawing_process()  # spawned now, not at the first chart of a Monday's rush
         sending = asyncio.create_task(outbox.run())  # what was left unsent goes first
         nudges = asyncio.create_task(Scheduler(coach, senders, outbox=outbox).run())
         await stop.wait()

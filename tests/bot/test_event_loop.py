@@ -166,3 +166,10 @@ async def test_typing_shows_while_a_turn_takes_long(fake_telegram, coach, monkey
         await eventually(lambda: len(texts(fake, 111)) > 1, what="the help")
         typing = [a for a in fake.sent("sendChatAction", 111) if a["action"] == "typing"]
         assert len(typing) == 1
+
+
+def test_the_render_process_starts_with_the_bot_once_someone_has_a_plan(coach):
+    assert not offload.charts_likely(coach, ["telegram"])  # nobody: spawned when needed
+    confirmed_user(coach, "telegram", "111")
+    assert offload.charts_likely(coach, ["telegram"])  # check-ins to come: at start
+    assert not offload.charts_likely(coach, ["slack"])
