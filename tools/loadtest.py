@@ -25,7 +25,8 @@ killed by its process group in a `finally`):
    `--bursts concurrent` posts the three at once to different workers instead. A call
    that fails because its worker died is retried against another worker, as Telegram
    retries an unanswered webhook.
-5. Chaos: every `--kill-every` seconds a random worker gets SIGKILL and is restarted.
+5. Chaos: every `--kill-every` seconds (the first one, with `--kill-after`, once that
+   many updates were answered) a random worker gets SIGKILL and is restarted.
 6. A wave of weekly check-ins: every schedule's next_due is set to now; the worker that
    leads the scheduler is killed in the middle of the wave, and another must take over.
 
@@ -111,6 +112,7 @@ class Params:
     seed: int = 1
     checkins: bool = True  # run the check-in wave
     workdir: Path | None = None  # logs and data (default: a new temporary folder)
+    kill_after: int = 0  # the first kill once this many updates were answered (0: by time)
 
 
 def parse_args(argv: list[str]) -> Params:
@@ -131,6 +133,9 @@ def parse_args(argv: list[str]) -> Params:
                    help="seconds between two SIGKILLs of a random worker (0: none)")
     p.add_argument("--max-kills", type=int, default=1000,
                    help="at most this many chaos kills (the leader kill not counted)")
+    p.add_argument("--kill-after", type=int, default=0,
+                   help="make the first kill once this many updates were answered, "
+                        "whatever the time (0: after --kill-every seconds)")
     p.add_argument("--deadline", type=float, default=None,
                    help="global deadline in seconds (default: 10 minutes a 1,000 users)")
     p.add_argument("--checkin-wait", type=float, default=None,
@@ -147,7 +152,7 @@ def parse_args(argv: list[str]) -> Params:
     deadline = a.deadline if a.deadline is not None else max(120.0, 0.6 * a.users)
     return Params(a.users, a.workers, a.concurrency, a.redelivery, a.burst_share,
                   a.bursts, a.kill_every, a.max_kills, deadline, a.checkin_wait, a.database,
-                  a.report, a.seed, a.checkins, a.workdir)
+                  a.report, a.seed, a.checkins, a.workdir, a.kill_after)
 
 
 # --- the scripts and what a one-at-a-time run gives -------------------------------------
@@ -661,7 +666,15 @@ class Driver:
 
 async def chaos(workers: list[Worker], params: Params, stats: Stats, rng: random.Random,
                 stop: asyncio.Event) -> None:
-    """Every `kill_every` seconds, SIGKILL a random worker and restart it."""
+    """Every `kill_every` seconds, SIGKILL a random worker and restart it; with
+    `kill_after`, the first kill comes once that many updates were answered, so a short
+    run gets its kill however fast the machine is."""
+    if params.kill_after > 0:
+        while len(stats.answered) < params.kill_after:
+            if stop.is_set():
+                return
+            await asyncio.sleep(0.005)
+        await restart(rng.choice(workers), stats)
     if params.kill_every <= 0:
         return
     while not stop.is_set() and stats.kills < params.max_kills:
