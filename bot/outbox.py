@@ -50,6 +50,8 @@ BATCH = 50  # chats taken in one claim
 CONCURRENCY = 16  # chats replied to at once
 BULK_AHEAD = 64  # nudges claimed ahead of their send, at most (the pacer spaces them:
 # at 28 a second, 64 go out in 2.3 s, well within their lease)
+DRAWING_AHEAD = 2 * CONCURRENCY  # rows with a chart to draw claimed ahead, at most (at
+# 60 to 190 ms a chart in the render process, 32 are drawn well within their lease)
 GIVE_UP = timedelta(days=1)  # a row failing for longer than this is dropped
 MAX_BACKOFF = 600.0  # seconds between two tries of a failing row, at most
 SETTLE_WAIT = 3.0  # seconds a typed answer waits for its question's send to settle
@@ -178,17 +180,18 @@ class OutboxSender:
         return how many chats were started. Replies: as many as can be sent at once
         (claiming more would leave them leased, unsent, behind the busy ones: a kill
         then holds them all up for a lease instead of leaving them to the other
-        workers). Nudges: while fewer than BULK_AHEAD are on their way, claimed once the
-        scheduler queued some; half of them out starts the next round."""
+        workers). Rows with a chart or a PDF to draw: apart, while fewer than
+        DRAWING_AHEAD are on their way. Nudges: while fewer than BULK_AHEAD are on their
+        way, claimed once the scheduler queued some; half of them out starts the next
+        round."""
         now = self.clock()
         run, claim, lease = self.work.run, self.store.claim_outbox, now + self.lease
         replying = len(self._busy) - self._bulk_busy() - len(self._drawing)
         free = min(BATCH, CONCURRENCY - replying)
-        items = []
-        if free > 0:
-            items = await run(claim, self.platforms, now, lease, free, None, False)
-            self._more = len(items) == free  # a full claim: a slot freed looks again
-        room = BULK_AHEAD - self._bulk_busy()
+        room = DRAWING_AHEAD - len(self._drawing)
+        items = await run(self._claim_replies, now, lease, free, room)
+        self._more = free > 0 and sum(not i.reply.deferred for i in items) == free
+        room = BULK_AHEAD - self._bulk_busy()  # nudges
         if room > 0 and self._nudges:  # not looked for after each reply: none was queued
             nudges = await run(claim, self.platforms, now, lease, room, None, True)
             self._nudges = len(nudges) == room  # a full claim: more may be due
@@ -201,11 +204,23 @@ class OutboxSender:
                 continue
             if item.bulk:
                 self._bulk.add(key)
-            elif item.reply.deferred:
-                self._drawing.add(key)
+            self._slots_for(key, item, item.bulk)  # counted as drawing, if it is
             self._busy[key] = asyncio.create_task(self._drain(item))
             started += 1
         return started
+
+    def _claim_replies(self, now: datetime, lease: datetime, free: int,
+                       room: int) -> list[OutboxItem]:
+        """Claim (on the store's thread, one trip) the replies for the `free` reply
+        slots, and apart from them up to `room` rows with a chart or a PDF to draw, as
+        many as the render process gets through within their lease: the replies behind
+        a drawing are never held until it is drawn (50 verdicts at once held the other
+        users' replies for 0.5 s)."""
+        claim = self.store.claim_outbox
+        replies = claim(self.platforms, now, lease, free, None, False, False) if free > 0 else []
+        if room > 0:
+            replies += claim(self.platforms, now, lease, room, None, False, True)
+        return replies
 
     async def flush(self, timeout: float = 10.0) -> bool:
         """Send every row due now and wait for it (SIGTERM, tests); True when none is
@@ -228,27 +243,45 @@ class OutboxSender:
         if self._busy:
             await asyncio.wait(list(self._busy.values()))
 
+    def _slots_for(self, key: tuple[str, str], item: OutboxItem, bulk: bool
+                   ) -> asyncio.Semaphore:
+        """Return the slots a chat's row is sent in: a nudge's chat stays in the bulk
+        slots; a row with a chart or a PDF to draw waits for the render process in the
+        drawing slots, whichever row of its chat it is (a verdict's chart comes after
+        its text), so a reply slot never waits for a drawing."""
+        if bulk:
+            return self._bulk_slots
+        if item.reply.deferred:
+            self._drawing.add(key)
+            return self._drawing_slots
+        self._drawing.discard(key)
+        return self._slots
+
     async def _drain(self, item: OutboxItem | None) -> None:
         """Send a chat's rows one after the other, while they are due."""
         key, bulk = (item.platform, item.chat), item.bulk
+        drew = False
         try:
-            slots = (self._bulk_slots if bulk else self._drawing_slots
-                     if key in self._drawing else self._slots)
-            async with slots:
-                while item is not None:
-                    outcome = await self._send(item)
-                    now = self.clock()
-                    handed, until = self._handed.pop(key, (None, now))
-                    if handed is not None and handed.id != item.id and now < until:
-                        item = handed  # the chat's head now, leased for us meanwhile
-                        continue
-                    if outcome is False:
-                        return  # failed: the chat waits for the row's retry
-                    if outcome is True:  # dropped: the chat's next row, if any
-                        claimed = await self.work.run(self.store.claim_outbox, (), now,
-                                                      now + self.lease, 1, key)
-                        outcome = claimed[0] if claimed else None
-                    item = outcome
+            while item is not None:
+                slots = self._slots_for(key, item, bulk)
+                drew = drew or slots is self._drawing_slots
+                async with slots:
+                    while item is not None and self._slots_for(key, item, bulk) is slots:
+                        outcome = await self._send(item)
+                        now = self.clock()
+                        handed, until = self._handed.pop(key, (None, now))
+                        if handed is not None and handed.id != item.id and now < until:
+                            item = handed  # the chat's head now, leased for us meanwhile
+                            continue
+                        if outcome is False:
+                            return  # failed: the chat waits for the row's retry
+                        if outcome is True:  # dropped: the chat's next row, if any
+                            claimed = await self.work.run(self.store.claim_outbox, (), now,
+                                                          now + self.lease, 1, key)
+                            outcome = claimed[0] if claimed else None
+                        item = outcome
+                if item is not None and slots is self._slots and self._more:
+                    self.kick()  # a reply slot freed for a drawing: the next chats
         except Exception:
             logger.exception("outbox: chat of user %s stopped", item.chat if item else "?")
         finally:
@@ -257,7 +290,7 @@ class OutboxSender:
             self._drawing.discard(key)
             self._handed.pop(key, None)  # its lease runs out: the next round takes it
             more_nudges = bulk and self._bulk_busy() < BULK_AHEAD // 2
-            if more_nudges or (not bulk and self._more):
+            if more_nudges or (not bulk and (self._more or drew)):
                 self.kick(nudges=more_nudges)  # a slot is free: the next chats
 
     async def _send(self, item: OutboxItem) -> bool | OutboxItem | None:

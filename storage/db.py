@@ -15,6 +15,9 @@ from sqlite_utils import Database, Migrations
 logger = logging.getLogger(__name__)
 
 MIGRATIONS = Migrations("coach")
+# the rows m017 finds with a drawing to make: reply_columns says so in the reply's JSON
+DEFERRED_LIKE = ("reply LIKE '%\"image_deferred\": true%' "
+                 "OR reply LIKE '%\"document_deferred\": true%'")
 
 
 @MIGRATIONS()
@@ -207,6 +210,14 @@ def m016_outbox_sent_ref(db: Database) -> None:
     """Keep the platform's id of each message sent (Telegram's message_id, Slack's ts):
     an answer typed before its question reached the chat comes before it there."""
     db["outbox"].add_column("sent_ref", str)
+
+
+@MIGRATIONS()
+def m017_outbox_drawing(db: Database) -> None:
+    """Tell the rows with a chart or a PDF still to draw (they wait for the render
+    process in slots of their own), so a claim takes the replies behind them at once."""
+    db["outbox"].add_column("drawing", int, not_null_default=0)
+    db.execute(f"UPDATE outbox SET drawing = 1 WHERE sent_at IS NULL AND ({DEFERRED_LIKE})")
 
 # slack_sdk 3's SQLite3InstallationStore schema, so files it filled need no conversion.
 SLACK_TABLES = {

@@ -37,9 +37,11 @@ IS_NUDGE = f"(COALESCE(o.delivery, '') = '{NUDGE}')"
 HEADS_ORDER = f"{IS_NUDGE}, o.next_attempt_at, o.id"
 
 
-def of_kind(bulk: bool | None) -> str:
-    """Return the condition on a claim's rows: any (None), nudges only, replies only."""
-    return "" if bulk is None else f" AND {'' if bulk else 'NOT '}{IS_NUDGE}"
+def of_kind(bulk: bool | None, drawing: bool | None = None) -> str:
+    """Return the condition on a claim's rows: any (None), nudges only, replies only;
+    and any (None), only those with a drawing to make, only those without."""
+    kind = "" if bulk is None else f" AND {'' if bulk else 'NOT '}{IS_NUDGE}"
+    return kind + ("" if drawing is None else f" AND {'' if drawing else 'NOT '}o.drawing")
 
 
 @dataclass(frozen=True)
@@ -144,10 +146,11 @@ def enqueue(db: Database, platform: str, chat: str, replies: list[Reply],
             data, image, content = reply_columns(reply)
             cursor = db.execute(
                 "INSERT INTO outbox (platform, chat, user_id, delivery, reply, image, "
-                "document, expects, created_at, next_attempt_at, attempts) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                "document, expects, created_at, next_attempt_at, attempts, drawing) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
                 [platform, chat, user_id, delivery, data, image, content,
-                 expects if number == len(replies) else None, _iso(now), _iso(now)])
+                 expects if number == len(replies) else None, _iso(now), _iso(now),
+                 int(reply.deferred)])
             ids.append(cursor.lastrowid)
     return ids
 
@@ -161,11 +164,11 @@ def _item(row: dict) -> OutboxItem:
 
 def claim(db: Database, platforms: tuple[str, ...], now: datetime, lease_until: datetime,
           limit: int = 50, chat: tuple[str, str] | None = None,
-          bulk: bool | None = None) -> list[OutboxItem]:
+          bulk: bool | None = None, drawing: bool | None = None) -> list[OutboxItem]:
     """Take the first unsent row of each chat that is due and not leased (of one chat
     when `chat` is (platform, chat)), leased until `lease_until`; replies first, then
     nudges (only nudges when `bulk`, only replies when `bulk` is False), oldest due
-    first."""
+    first; only rows with a drawing to make when `drawing`, only others when False."""
     if not platforms and chat is None:
         return []
     where, params = ("o.platform = ? AND o.chat = ?", list(chat)) if chat else (
@@ -179,7 +182,7 @@ def claim(db: Database, platforms: tuple[str, ...], now: datetime, lease_until: 
             "AND o.id = (SELECT MIN(f.id) FROM outbox f WHERE f.sent_at IS NULL "
             "AND f.platform = o.platform AND f.chat = o.chat) "
             "AND o.next_attempt_at <= ? AND (o.claimed_until IS NULL OR o.claimed_until < ?)"
-            f"{of_kind(bulk)} ORDER BY {HEADS_ORDER} LIMIT ?) RETURNING *",
+            f"{of_kind(bulk, drawing)} ORDER BY {HEADS_ORDER} LIMIT ?) RETURNING *",
             [_iso(lease_until), *params, _iso(now), _iso(now), limit])
         columns = [c[0] for c in cursor.description]
         rows = [dict(zip(columns, row)) for row in cursor.fetchall()]

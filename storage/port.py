@@ -131,10 +131,12 @@ class Store(Protocol):
     def claim_outbox(self, platforms: tuple[str, ...], now: datetime,
                      lease_until: datetime, limit: int = 50,
                      chat: tuple[str, str] | None = None,
-                     bulk: bool | None = None) -> list[OutboxItem]:
+                     bulk: bool | None = None,
+                     drawing: bool | None = None) -> list[OutboxItem]:
         """Take the first unsent row of each chat (of one chat: (platform, chat)) that is
         due and not leased, leased until `lease_until`: the users' replies first, then
-        nudges; only nudges when `bulk`, none when `bulk` is False. On PostgreSQL a row
+        nudges; only nudges when `bulk`, none when `bulk` is False; only rows with a
+        chart or a PDF still to draw when `drawing`, none of them when False. On PostgreSQL a row
         locked by another worker's claim is skipped: one sender takes a row."""
 
     def outbox_sent(self, item_id: int, now: datetime, outcome: str = "sent",

@@ -243,6 +243,11 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("m016_outbox_sent_ref", """
         ALTER TABLE outbox ADD COLUMN sent_ref text;
     """),
+    ("m017_outbox_drawing", """
+        ALTER TABLE outbox ADD COLUMN drawing boolean NOT NULL DEFAULT false;
+        UPDATE outbox SET drawing = true WHERE sent_at IS NULL
+            AND (reply->>'image_deferred' = 'true' OR reply->>'document_deferred' = 'true');
+    """),
 ]
 
 # The scheduler's scans, led by the partial indexes of pending nudges (m012); a test
@@ -833,17 +838,19 @@ class PostgresStore:
                 data, image, content = reply_columns(reply)
                 ids.append(cursor.execute(
                     "INSERT INTO outbox (platform, chat, user_id, delivery, reply, image, "
-                    "document, expects, created_at, next_attempt_at) VALUES (%s, %s, %s, "
-                    "%s, %s::jsonb, %s, %s, %s, %s, %s) RETURNING id",
+                    "document, expects, created_at, next_attempt_at, drawing) VALUES (%s, "
+                    "%s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s, %s) RETURNING id",
                     [platform, chat, user_id, delivery, data, image, content,
-                     expects if number == len(replies) else None, now, now]
+                     expects if number == len(replies) else None, now, now,
+                     reply.deferred]
                 ).fetchone()["id"])
         return ids
 
     def claim_outbox(self, platforms: tuple[str, ...], now: datetime,
                      lease_until: datetime, limit: int = 50,
                      chat: tuple[str, str] | None = None,
-                     bulk: bool | None = None) -> list[OutboxItem]:
+                     bulk: bool | None = None,
+                     drawing: bool | None = None) -> list[OutboxItem]:
         """Lease the first unsent row of each due chat (replies first, then nudges); a row another worker's claim
         holds locked is skipped (FOR UPDATE SKIP LOCKED), one it leased is not due."""
         where, params = ("platform = %(platform)s AND chat = %(chat)s",
@@ -855,7 +862,8 @@ class PostgresStore:
             "free AS (SELECT o.id FROM outbox o JOIN heads h ON h.id = o.id "
             "WHERE o.sent_at IS NULL AND o.next_attempt_at <= %(now)s AND "
             "(o.claimed_until IS NULL OR o.claimed_until < %(now)s)"
-            f"{of_kind(bulk)} ORDER BY {HEADS_ORDER} LIMIT %(limit)s FOR UPDATE OF o SKIP LOCKED) "
+            f"{of_kind(bulk, drawing)} ORDER BY {HEADS_ORDER} LIMIT %(limit)s "
+            "FOR UPDATE OF o SKIP LOCKED) "
             "UPDATE outbox SET claimed_until = %(lease)s FROM free WHERE outbox.id = free.id "
             "RETURNING outbox.*",
             {**params, "now": now, "lease": lease_until, "limit": limit})

@@ -219,8 +219,10 @@ class SqliteStore:
     def claim_outbox(self, platforms: tuple[str, ...], now: datetime,
                      lease_until: datetime, limit: int = 50,
                      chat: tuple[str, str] | None = None,
-                     bulk: bool | None = None) -> list[OutboxItem]:
-        return outbox.claim(self.db, platforms, now, lease_until, limit, chat, bulk)
+                     bulk: bool | None = None,
+                     drawing: bool | None = None) -> list[OutboxItem]:
+        return outbox.claim(self.db, platforms, now, lease_until, limit, chat, bulk,
+                            drawing)
 
     def outbox_sent(self, item_id: int, now: datetime, outcome: str = outbox.SENT,
                     ref: str | None = None) -> None:

@@ -187,6 +187,47 @@ async def test_a_reply_with_a_chart_survives_in_the_outbox(store, clock):
     assert platform.got["1"][0].image == png
 
 
+async def test_replies_behind_charts_being_drawn_go_out_without_waiting_for_them(
+        store, clock):
+    """50 verdicts at once, then another user's reply: the charts wait for the render
+    process in slots of their own, so the reply is sent while none is drawn yet, as is
+    the text of a chat whose chart comes after it."""
+    from flows.chart import Chart, ChartTexts, ChartWeek
+    from flows.checkin import drawing
+    chart = Chart((ChartWeek("1–7", 2, 1),), ChartTexts("H", "C", "P", "", "V"), 2, None)
+    for n in range(50):
+        store.enqueue(T, f"v{n}", [Reply("Verdict", image=drawing(chart))], None, clock())
+    store.enqueue(T, "both", [Reply("Votre semaine"), Reply("Verdict",
+                                                            image=drawing(chart))],
+                  None, clock())
+    store.enqueue(T, "other", [Reply("Quel est votre objectif ?")], None, clock())
+    drawn, got = asyncio.Event(), []
+
+    async def deliver(chat: str, reply: Reply, bulk: bool = False) -> None:
+        if reply.deferred:
+            await drawn.wait()  # a render process busy with the charts ahead
+        got.append((chat, reply.text))
+    sender = OutboxSender(store, {T: deliver}, clock)
+    running = asyncio.create_task(sender.run())
+    try:
+        for _ in range(200):
+            if ("other", "Quel est votre objectif ?") in got and ("both", "Votre semaine") in got:
+                break
+            await asyncio.sleep(0.01)
+        assert sorted(got) == [("both", "Votre semaine"),
+                               ("other", "Quel est votre objectif ?")]
+        drawn.set()
+        for _ in range(300):
+            if len(got) == 53:
+                break
+            await asyncio.sleep(0.01)
+        assert len(got) == 53 and store.unsent_count((T,)) == 0
+    finally:
+        drawn.set()
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+
+
 async def test_an_answer_to_a_question_not_yet_seen_is_asked_again(queuing):
     platform = Platform()
     await play(queuing, platform, "1", ["/start"])

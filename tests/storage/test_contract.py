@@ -738,7 +738,7 @@ def test_the_migrations_are_recorded_in_order_and_applied_once(pg_store, pg_url)
             "m009_start_payload", "m010_outbox", "m011_inbox",
             "m012_pending_nudge_indexes", "m013_digest_schedule",
             "m014_home_charts", "m015_outbox_parts",
-            "m016_outbox_sent_ref"} <= set(names)
+            "m016_outbox_sent_ref", "m017_outbox_drawing"} <= set(names)
 
 
 def test_two_workers_migrating_an_empty_database_at_once_apply_each_migration_once(
@@ -887,6 +887,27 @@ def test_the_users_replies_are_sent_before_the_weekly_nudges(store):
     assert two.chat == "2"
     rest = store.claim_outbox(("telegram",), later, later)
     assert [(i.chat, i.bulk) for i in rest] == [("8", False), ("3", True)]
+
+
+def test_rows_with_a_drawing_to_make_are_claimed_apart_in_each_chats_order(store):
+    from flows.checkin import drawing
+    from flows.chart import Chart, ChartTexts, ChartWeek
+    from flows.messages import Reply
+    chart = Chart((ChartWeek("1–7", 2, 1),), ChartTexts("H", "C", "P", "", "V"), 2, None)
+    lease = NOW + timedelta(seconds=60)
+    store.enqueue("telegram", "1", [Reply("Verdict", image=drawing(chart))], None, NOW)
+    store.enqueue("telegram", "2", [Reply("Bonjour"), Reply("Verdict",
+                                                            image=drawing(chart))], None, NOW)
+    store.enqueue("telegram", "3", outbox_replies()[:1], None, NOW)  # bytes, not a drawing
+    replies = store.claim_outbox(("telegram",), NOW, lease, bulk=False, drawing=False)
+    assert sorted(i.chat for i in replies) == ["2", "3"]  # chat 2's head is its text
+    [chart_row] = store.claim_outbox(("telegram",), NOW, lease, drawing=True)
+    assert (chart_row.chat, chart_row.reply.deferred) == ("1", True)
+    store.outbox_sent(next(i.id for i in replies if i.chat == "2"), NOW)
+    # chat 2's drawing is its head now: claimed with the drawings, never before its text
+    assert store.claim_outbox(("telegram",), NOW, lease, drawing=False) == []
+    [second] = store.claim_outbox(("telegram",), NOW, lease, drawing=True)
+    assert (second.chat, second.reply.text) == ("2", "Verdict")
 
 
 def test_a_chat_sends_in_order_and_a_leased_row_is_not_taken_twice(store):

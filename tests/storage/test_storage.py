@@ -76,3 +76,34 @@ def test_delete_removes_the_user_and_their_answers_only(store):
     assert store.load_user("test", "a") is None
     assert store.load_user("test", "b").answers == {"hours": 2}
     assert count_rows(store, "answers") == 1
+
+
+def test_a_chart_left_unsent_by_the_previous_version_is_claimed_as_a_drawing(tmp_path):
+    """m017 marks the unsent rows that still have a drawing to make, so an upgrade does
+    not leave a verdict's chart waiting in the reply slots."""
+    import sqlite3
+    from datetime import datetime, timezone
+
+    from sqlite_utils import Database
+
+    from flows.chart import Chart, ChartTexts, ChartWeek
+    from flows.checkin import drawing
+    from flows.messages import Reply
+    from storage.outbox import reply_columns
+    from storage.sqlite import SqliteStore
+    path = str(tmp_path / "coach.db")
+    before = Database(sqlite3.connect(path))
+    MIGRATIONS.apply(before, stop_before="m017_outbox_drawing")
+    chart = Chart((ChartWeek("1–7", 2, 1),), ChartTexts("H", "C", "P", "", "V"), 2, None)
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc).isoformat()
+    for chat, reply in (("1", Reply("Verdict", image=drawing(chart))), ("2", Reply("Bonjour"))):
+        data, image, _ = reply_columns(reply)
+        before["outbox"].insert({"platform": "telegram", "chat": chat, "reply": data,
+                                 "image": image, "created_at": now, "next_attempt_at": now,
+                                 "attempts": 0})
+    before.close()
+    store = SqliteStore(storage.open_database(path))
+    later = datetime(2026, 11, 30, 9, 1, tzinfo=timezone.utc)
+    [drawn] = store.claim_outbox(("telegram",), later, later, drawing=True)
+    [plain] = store.claim_outbox(("telegram",), later, later, drawing=False)
+    assert (drawn.chat, drawn.reply.deferred, plain.chat) == ("1", True, "2")
