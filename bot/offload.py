@@ -15,6 +15,8 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import threading
+import time
 import weakref
 from datetime import timedelta
 from collections.abc import Callable
@@ -35,12 +37,22 @@ def _start_drawing() -> None:
     """Start the render process: below the bot in the scheduler's eyes (a burst of
     charts takes the idle core, not the bot's), what drawing needs imported and warm."""
     os.nice(10)
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True,
+                     name="orphan-watch").start()
     from flows.chart import ChartTexts, ChartWeek, chart_png  # matplotlib
     # one chart drawn now, so the first user's is not slowed by the fonts' loading and
     # the caches' filling (365 ms for the first chart, 60 to 190 ms for the next ones)
     chart_png([ChartWeek("1–7", 2.5, 1), ChartWeek("8–14", 3, 2)],
               ChartTexts("Heures", "Clients", "Prévu : 3 h", "Objectif : 2", "Ça paie"),
               3, 2)
+
+
+def _exit_with(parent: int) -> None:
+    """End the render process once the bot that started it is gone: a bot killed with
+    SIGKILL cannot stop it, and each restart would leave one more (100 MB each)."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def drawing_process() -> ProcessPoolExecutor:

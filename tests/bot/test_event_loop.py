@@ -173,3 +173,39 @@ def test_the_render_process_starts_with_the_bot_once_someone_has_a_plan(coach):
     confirmed_user(coach, "telegram", "111")
     assert offload.charts_likely(coach, ["telegram"])  # check-ins to come: at start
     assert not offload.charts_likely(coach, ["slack"])
+
+
+def _gone(pid: int) -> bool:
+    """Tell whether a process has exited (gone, or a zombie nobody reaped yet)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return any(line.startswith("State:") and "Z" in line for line in status)
+    except FileNotFoundError:
+        return True
+
+
+def test_the_render_process_ends_when_the_bot_is_killed(tmp_path):
+    """A bot killed with SIGKILL cannot stop its render process: it must end by itself,
+    or every restart after a kill leaves one more behind."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+    script = ("import time\nfrom bot import offload\npool = offload.drawing_process()\n"
+              "pool.submit(int).result()\nprint(*pool._processes, flush=True)\n"
+              "time.sleep(60)\n")
+    bot = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                           text=True, cwd=Path(__file__).parents[2])
+    try:
+        render = int(bot.stdout.readline())
+        assert not _gone(render)
+        bot.send_signal(signal.SIGKILL)
+        bot.wait(10)
+        deadline = time.monotonic() + 15
+        while not _gone(render) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _gone(render)
+    finally:
+        bot.kill()
+        bot.wait()
