@@ -166,9 +166,10 @@ class OutboxSender:
                 await self.round()
             except Exception:
                 logger.exception("outbox round failed")
-            try:
-                await asyncio.wait_for(self._wake.wait(), self.interval)
-            except asyncio.TimeoutError:
+            try:  # not wait_for: on 3.11 it swallows a cancel that comes as a kick wakes
+                async with asyncio.timeout(self.interval):  # it, and the run never ends
+                    await self._wake.wait()
+            except TimeoutError:
                 self._nudges = True  # another worker's, or a lease run out: look again
             self._wake.clear()
 

@@ -217,8 +217,8 @@ async def test_replies_behind_charts_being_drawn_go_out_without_waiting_for_them
         assert sorted(got) == [("both", "Votre semaine"),
                                ("other", "Quel est votre objectif ?")]
         drawn.set()
-        for _ in range(300):
-            if len(got) == 53:
+        for _ in range(300):  # sent, then marked sent
+            if len(got) == 53 and store.unsent_count((T,)) == 0:
                 break
             await asyncio.sleep(0.01)
         assert len(got) == 53 and store.unsent_count((T,)) == 0
@@ -339,6 +339,22 @@ async def test_the_sender_runs_until_cancelled_and_is_woken_by_a_kick(queuing):
     finally:
         running.cancel()
         await sender.close()
+
+
+async def test_the_sender_stops_when_cancelled_just_as_a_kick_wakes_it(queuing):
+    """A shutdown cancels the sender while replies are being committed (each one kicks
+    it): the cancel must never be lost to the kick, or the bot never stops."""
+    sender = OutboxSender(queuing.store, {T: Platform()}, queuing.clock, interval=3600)
+    running = asyncio.create_task(sender.run())
+    for _ in range(200):  # until it waits for a kick
+        if sender._wake._waiters:
+            break
+        await asyncio.sleep(0.01)
+    sender.kick()
+    running.cancel()  # in the same step of the loop as the kick
+    done, _ = await asyncio.wait([running], timeout=2)
+    assert done and running.cancelled()
+    await sender.close()
 
 
 def test_a_queued_message_and_its_reply_roll_back_together(queuing, monkeypatch):
