@@ -346,9 +346,10 @@ class OutboxSender:
 
     def _sent_then_next(self, item: OutboxItem, ref: str | None) -> OutboxItem | None:
         """Mark a row sent and take its chat's next one, if due (on the store's thread:
-        one trip for both)."""
+        one trip and one transaction for both)."""
         now = self.clock()
-        self.store.outbox_sent(item.id, now, SENT, ref)
-        claimed = self.store.claim_outbox((), now, now + self.lease, 1,
-                                          (item.platform, item.chat))
+        with self.store.transaction():
+            self.store.outbox_sent(item.id, now, SENT, ref)
+            claimed = self.store.claim_outbox((), now, now + self.lease, 1,
+                                              (item.platform, item.chat))
         return claimed[0] if claimed else None

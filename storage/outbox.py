@@ -27,7 +27,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from flows.messages import NUDGE, Deferred, Document, Option, Reply
-from storage.users import in_transaction
+from storage.users import in_transaction, rows
 
 SENT, DROPPED = "sent", "dropped"  # what became of a row that is no longer to send
 SUPERSEDED = "superseded"  # a question not known to have arrived, replaced by its re-ask
@@ -185,8 +185,8 @@ def claim(db: Database, platforms: tuple[str, ...], now: datetime, lease_until: 
             f"{of_kind(bulk, drawing)} ORDER BY {HEADS_ORDER} LIMIT ?) RETURNING *",
             [_iso(lease_until), *params, _iso(now), _iso(now), limit])
         columns = [c[0] for c in cursor.description]
-        rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
-    return sorted((_item(r) for r in rows), key=claimed_order)
+        claimed = [dict(zip(columns, row)) for row in cursor.fetchall()]
+    return sorted((_item(r) for r in claimed), key=claimed_order)
 
 
 def mark_sent(db: Database, item_id: int, now: datetime, outcome: str = SENT,
@@ -234,8 +234,8 @@ def asked_of(row: dict) -> Asked:
 
 def last_asked(db: Database, platform: str, chat: str) -> Asked | None:
     """Return the latest prompt the coach waited for in a chat, or None if none is kept."""
-    rows = list(db.query(LAST_ASKED, [platform, chat]))
-    return asked_of(rows[0]) if rows else None
+    found = rows(db, LAST_ASKED, [platform, chat])  # no savepoint: one statement
+    return asked_of(found[0]) if found else None
 
 
 def unsent(db: Database, platforms: tuple[str, ...]) -> int:
