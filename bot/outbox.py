@@ -218,9 +218,10 @@ class OutboxSender:
         a drawing are never held until it is drawn (50 verdicts at once held the other
         users' replies for 0.5 s)."""
         claim = self.store.claim_outbox
-        replies = claim(self.platforms, now, lease, free, None, False, False) if free > 0 else []
-        if room > 0:
-            replies += claim(self.platforms, now, lease, room, None, False, True)
+        with self.store.transaction():
+            replies = claim(self.platforms, now, lease, free, None, False, False) if free > 0 else []
+            if room > 0:
+                replies += claim(self.platforms, now, lease, room, None, False, True)
         return replies
 
     async def flush(self, timeout: float = 10.0) -> bool:

@@ -218,6 +218,9 @@ def m017_outbox_drawing(db: Database) -> None:
     process in slots of their own), so a claim takes the replies behind them at once."""
     db["outbox"].add_column("drawing", int, not_null_default=0)
     db.execute(f"UPDATE outbox SET drawing = 1 WHERE sent_at IS NULL AND ({DEFERRED_LIKE})")
+    # each round of the sender looks for them: with none waiting, a look costs nothing
+    db.execute("CREATE INDEX idx_outbox_drawing ON outbox (platform, chat, id) "
+               "WHERE sent_at IS NULL AND drawing = 1")
 
 # slack_sdk 3's SQLite3InstallationStore schema, so files it filled need no conversion.
 SLACK_TABLES = {

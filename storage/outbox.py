@@ -37,11 +37,14 @@ IS_NUDGE = f"(COALESCE(o.delivery, '') = '{NUDGE}')"
 HEADS_ORDER = f"{IS_NUDGE}, o.next_attempt_at, o.id"
 
 
-def of_kind(bulk: bool | None, drawing: bool | None = None) -> str:
+def of_kind(bulk: bool | None, drawing: bool | None = None, true: str = "1") -> str:
     """Return the condition on a claim's rows: any (None), nudges only, replies only;
-    and any (None), only those with a drawing to make, only those without."""
+    and any (None), only those with a drawing to make, only those without (`true`: the
+    database's true, "1" on SQLite, whose partial index idx_outbox_drawing is used only
+    for "drawing = 1")."""
     kind = "" if bulk is None else f" AND {'' if bulk else 'NOT '}{IS_NUDGE}"
-    return kind + ("" if drawing is None else f" AND {'' if drawing else 'NOT '}o.drawing")
+    return kind + ("" if drawing is None else
+                   f" AND o.drawing {'=' if drawing else '<>'} {true}")
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,17 @@ def _item(row: dict) -> OutboxItem:
                       row["delivery"], row["parts_sent"])
 
 
+def claim_sql(where: str, bulk: bool | None, drawing: bool | None) -> str:
+    """Return the statement of a claim on SQLite: lease (claimed_until, then the
+    parameters of `where`, now twice, the limit) the due head of each chat of `where`."""
+    return ("UPDATE outbox SET claimed_until = ? WHERE id IN (SELECT o.id FROM outbox o "
+            f"WHERE o.sent_at IS NULL AND {where} "
+            "AND o.id = (SELECT MIN(f.id) FROM outbox f WHERE f.sent_at IS NULL "
+            "AND f.platform = o.platform AND f.chat = o.chat) "
+            "AND o.next_attempt_at <= ? AND (o.claimed_until IS NULL OR o.claimed_until < ?)"
+            f"{of_kind(bulk, drawing)} ORDER BY {HEADS_ORDER} LIMIT ?) RETURNING *")
+
+
 def claim(db: Database, platforms: tuple[str, ...], now: datetime, lease_until: datetime,
           limit: int = 50, chat: tuple[str, str] | None = None,
           bulk: bool | None = None, drawing: bool | None = None) -> list[OutboxItem]:
@@ -176,14 +190,8 @@ def claim(db: Database, platforms: tuple[str, ...], now: datetime, lease_until: 
     # One statement, so it takes the write lock (and waits for it) before it reads: a
     # read turned into a write could fail at once on another connection's commit.
     with in_transaction(db):
-        cursor = db.execute(
-            "UPDATE outbox SET claimed_until = ? WHERE id IN (SELECT o.id FROM outbox o "
-            f"WHERE o.sent_at IS NULL AND {where} "
-            "AND o.id = (SELECT MIN(f.id) FROM outbox f WHERE f.sent_at IS NULL "
-            "AND f.platform = o.platform AND f.chat = o.chat) "
-            "AND o.next_attempt_at <= ? AND (o.claimed_until IS NULL OR o.claimed_until < ?)"
-            f"{of_kind(bulk, drawing)} ORDER BY {HEADS_ORDER} LIMIT ?) RETURNING *",
-            [_iso(lease_until), *params, _iso(now), _iso(now), limit])
+        cursor = db.execute(claim_sql(where, bulk, drawing),
+                            [_iso(lease_until), *params, _iso(now), _iso(now), limit])
         columns = [c[0] for c in cursor.description]
         claimed = [dict(zip(columns, row)) for row in cursor.fetchall()]
     return sorted((_item(r) for r in claimed), key=claimed_order)

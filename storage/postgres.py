@@ -247,6 +247,8 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE outbox ADD COLUMN drawing boolean NOT NULL DEFAULT false;
         UPDATE outbox SET drawing = true WHERE sent_at IS NULL
             AND (reply->>'image_deferred' = 'true' OR reply->>'document_deferred' = 'true');
+        CREATE INDEX idx_outbox_drawing ON outbox (platform, chat, id)
+            WHERE sent_at IS NULL AND drawing;
     """),
 ]
 
@@ -862,7 +864,7 @@ class PostgresStore:
             "free AS (SELECT o.id FROM outbox o JOIN heads h ON h.id = o.id "
             "WHERE o.sent_at IS NULL AND o.next_attempt_at <= %(now)s AND "
             "(o.claimed_until IS NULL OR o.claimed_until < %(now)s)"
-            f"{of_kind(bulk, drawing)} ORDER BY {HEADS_ORDER} LIMIT %(limit)s "
+            f"{of_kind(bulk, drawing, 'true')} ORDER BY {HEADS_ORDER} LIMIT %(limit)s "
             "FOR UPDATE OF o SKIP LOCKED) "
             "UPDATE outbox SET claimed_until = %(lease)s FROM free WHERE outbox.id = free.id "
             "RETURNING outbox.*",

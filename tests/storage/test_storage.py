@@ -107,3 +107,15 @@ def test_a_chart_left_unsent_by_the_previous_version_is_claimed_as_a_drawing(tmp
     [drawn] = store.claim_outbox(("telegram",), later, later, drawing=True)
     [plain] = store.claim_outbox(("telegram",), later, later, drawing=False)
     assert (drawn.chat, drawn.reply.deferred, plain.chat) == ("1", True, "2")
+
+
+def test_a_look_for_charts_to_draw_goes_through_their_own_index():
+    """Every round of the sender looks for rows with a drawing to make, most often
+    finding none: through the partial index of those rows (m017), not every unsent
+    row's."""
+    from storage.outbox import claim_sql
+    db = storage.open_database(None)
+    plan = "\n".join(row[-1] for row in db.execute(
+        "EXPLAIN QUERY PLAN " + claim_sql("o.platform IN (?)", False, True),
+        ["later", "telegram", "now", "now", 32]))
+    assert "SEARCH o USING INDEX idx_outbox_drawing" in plan
