@@ -489,6 +489,10 @@ class Stats:
         self.timeline[user].append((time.time(), what))
 
 
+# what came of an answer, as the driver sees it
+TAKEN, ASKED_AGAIN, LEFT = "taken", "asked again", "left without a reply"
+
+
 class Driver:
     """Posts the users' interviews to the workers as Telegram webhook calls."""
 
@@ -586,12 +590,17 @@ class Driver:
                     shown = self.shown(user)
                     update = self.update(user, messages[index])
                     await self.deliver(session, update)
-                    if await self.answered(user, [update], shown) == [True]:
+                    [reply] = await self.answered(user, [update], shown)
+                    if reply is not TAKEN:
                         # asked again: its question's send was not known to have arrived
                         # (a worker killed between the send and its mark): retyped, as a
-                        # person does when the coach shows the question once more
+                        # person does when the coach shows the question once more. Or
+                        # left without a reply: typed before the question was asked
+                        # again (a first re-ask arrived, its mark lost to a kill, and a
+                        # second one followed): retyped under the newest, as a person
+                        # answers the question the newest message shows.
                         self.stats.single_reasks += 1
-                        self.stats.note(user, "asked again: retyped")
+                        self.stats.note(user, f"{reply}: retyped")
                         continue
                     index += 1
             self.stats.finished_users.add(user)
@@ -602,11 +611,12 @@ class Driver:
             return 0
         return len(self.fake.texts_to(FIRST_USER_ID + user))
 
-    async def answered(self, user: int, updates: list[dict], shown: int) -> list[bool]:
+    async def answered(self, user: int, updates: list[dict], shown: int) -> list[str]:
         """Wait until the reply to each update, the last message the coach wrote in
         answer to it (the outbox row of its delivery), reached the user after the
         `shown` messages they had, as a person reads the reply to what they typed before
-        answering; return, for each, whether that reply asked the question again.
+        answering; return, for each, whether it was TAKEN, ASKED_AGAIN or LEFT (no reply:
+        typed before the question was asked again).
 
         The reply is known by its outbox row, not by counting messages: a worker killed
         between a send and its mark sends that message again (15 s later, when its lease
@@ -616,7 +626,7 @@ class Driver:
         A reply superseded by a re-ask (of a burst's next answer) is not waited for: it
         may never be sent, the re-ask brings its question."""
         if self.fake is None:
-            return [False] * len(updates)
+            return [TAKEN] * len(updates)
         chat = FIRST_USER_ID + user
         found = [await asyncio.to_thread(self.outbox.reply_to, chat, u["update_id"])
                  for u in updates]
@@ -635,12 +645,13 @@ class Driver:
                 self.stats.note(user, f"no reply after {REPLY_WAIT:g} s: next message")
                 break
             await asyncio.sleep(0.02)
-        return [text is not None and REASK_TEXT in text for text in replies]
+        return [LEFT if text is None else ASKED_AGAIN if REASK_TEXT in text else TAKEN
+                for text in replies]
 
     async def burst_settled(self, user: int, updates: list[dict], shown: int) -> int:
         """Wait for the replies to a burst; return how many of its answers were taken
         before the first one asked again (those after it are retyped)."""
-        again = await self.answered(user, updates, shown)
+        again = [reply == ASKED_AGAIN for reply in await self.answered(user, updates, shown)]
         taken = again.index(True) if True in again else len(again)
         if True in again[taken:] and not all(again[taken:]):
             self.stats.note(user, "burst: an answer taken after one asked again")
@@ -1108,21 +1119,24 @@ def render_report(params: Params, stats: Stats, wave: Wave | None, results: Resu
                   "| --- | --- |"]
         lines += [f"| {n} | `{line.replace('|', '/')}` |"
                   for line, n in results.tracebacks.most_common(10)]
-    notes = stats.notes + (wave.notes if wave else []) + findings(stats, results, wave)
+    notes = stats.notes + (wave.notes if wave else []) + findings(params, stats, results, wave)
     if notes:
         lines += ["", "## Notes", ""] + [f"- {note}" for note in notes]
     return "\n".join(lines) + "\n"
 
 
-def findings(stats: Stats, results: Results, wave: Wave | None) -> list[str]:
+def findings(params: Params, stats: Stats, results: Results, wave: Wave | None) -> list[str]:
     """What the figures suggest, said in words."""
     notes = []
     wrong = set(results.wrong_users)
-    if wrong and wrong <= stats.burst_users:
+    if wrong and wrong <= stats.burst_users and params.bursts == "concurrent":
         notes.append("every user with wrong answers sent a burst: three updates posted "
                      "at once to different workers (--bursts concurrent, which Telegram "
                      "never does) are handled in the order they reach the user's lock, "
                      "not by update_id")
+    elif wrong and wrong <= stats.burst_users:
+        notes.append("every user with wrong answers sent a burst: see their timelines "
+                     "in the workdir's wrong-users.txt")
     if results.replies_missing and not results.lost_updates:
         notes.append("replies never delivered with every update recorded: a worker "
                      "killed after a message's transaction committed and before its "
