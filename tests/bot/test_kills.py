@@ -85,6 +85,10 @@ class Person:
         # the question shown: the latest step whose question the message shows
         shown = max((k for k, line in enumerate(self.questions) if line in text),
                     default=None)
+        if shown is None and REASK in text and self.step >= 2:
+            # not taken, its question shown in other words (the plan's short prompt):
+            # the answer typed last is typed again
+            shown = self.step - 2
         if shown is None:
             return None
         if shown == len(self.script) - 1 and REASK not in text:
