@@ -219,7 +219,8 @@ class OutboxSender:
         users' replies for 0.5 s)."""
         claim = self.store.claim_outbox
         with self.store.transaction():
-            replies = claim(self.platforms, now, lease, free, None, False, False) if free > 0 else []
+            replies = (claim(self.platforms, now, lease, free, None, False, False)
+                       if free > 0 else [])
             if room > 0:
                 replies += claim(self.platforms, now, lease, room, None, False, True)
         return replies

@@ -136,8 +136,9 @@ class Store(Protocol):
         """Take the first unsent row of each chat (of one chat: (platform, chat)) that is
         due and not leased, leased until `lease_until`: the users' replies first, then
         nudges; only nudges when `bulk`, none when `bulk` is False; only rows with a
-        chart or a PDF still to draw when `drawing`, none of them when False. On PostgreSQL a row
-        locked by another worker's claim is skipped: one sender takes a row."""
+        chart or a PDF still to draw when `drawing`, none of them when False. On
+        PostgreSQL a row locked by another worker's claim is skipped: one sender takes a
+        row."""
 
     def outbox_sent(self, item_id: int, now: datetime, outcome: str = "sent",
                     ref: str | None = None) -> None:
