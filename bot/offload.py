@@ -33,11 +33,12 @@ _OFFLOADS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _DRAWING: ProcessPoolExecutor | None = None  # one render process for the whole process
 
 
-def _start_drawing() -> None:
-    """Start the render process: below the bot in the scheduler's eyes (a burst of
-    charts takes the idle core, not the bot's), what drawing needs imported and warm."""
+def _start_drawing(bot: int) -> None:
+    """Start the render process of the bot process `bot`: below the bot in the
+    scheduler's eyes (a burst of charts takes the idle core, not the bot's), what
+    drawing needs imported and warm, and gone with the bot."""
     os.nice(10)
-    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True,
+    threading.Thread(target=_exit_with, args=(bot,), daemon=True,
                      name="orphan-watch").start()
     from flows.chart import ChartTexts, ChartWeek, chart_png  # matplotlib
     # one chart drawn now, so the first user's is not slowed by the fonts' loading and
@@ -48,8 +49,10 @@ def _start_drawing() -> None:
 
 
 def _exit_with(parent: int) -> None:
-    """End the render process once the bot that started it is gone: a bot killed with
-    SIGKILL cannot stop it, and each restart would leave one more (100 MB each)."""
+    """End the render process once the bot that started it is gone (at once if it was
+    gone before the render process started: its pid is given, not read here): a bot
+    killed with SIGKILL cannot stop it, and each restart would leave one more (100 MB
+    each; it waits on its own copy of the queue, so nothing else ends it)."""
     while os.getppid() == parent:
         time.sleep(1.0)
     os._exit(0)
@@ -61,7 +64,8 @@ def drawing_process() -> ProcessPoolExecutor:
     global _DRAWING
     if _DRAWING is None:
         _DRAWING = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_start_drawing)
+                                       initializer=_start_drawing,
+                                       initargs=(os.getpid(),))
         _DRAWING.submit(int)  # spawn it now, not at the first chart
     return _DRAWING
 
