@@ -191,7 +191,9 @@ class OutboxSender:
         free = min(BATCH, CONCURRENCY - replying)
         room = DRAWING_AHEAD - len(self._drawing)
         items = await run(self._claim_replies, now, lease, free, room)
-        self._more = free > 0 and sum(not i.reply.deferred for i in items) == free
+        # a full claim, or none for want of a slot: more may be waiting, and the next
+        # slot to free starts a round
+        self._more = free <= 0 or sum(not i.reply.deferred for i in items) == free
         room = BULK_AHEAD - self._bulk_busy()  # nudges
         if room > 0 and self._nudges:  # not looked for after each reply: none was queued
             nudges = await run(claim, self.platforms, now, lease, room, None, True)

@@ -341,6 +341,39 @@ async def test_the_sender_runs_until_cancelled_and_is_woken_by_a_kick(queuing):
         await sender.close()
 
 
+async def test_a_reply_queued_while_every_slot_is_busy_goes_out_once_one_frees(store,
+                                                                               clock):
+    """CONCURRENCY slow sends at once, then one more user's reply: it waits for a
+    slot, and goes out as soon as the slow ones are through, not at the sender's next
+    look for rows left (an hour here; 5 s in the bot), even when nobody writes again."""
+    for n in range(CONCURRENCY):
+        store.enqueue(T, f"slow{n}", [Reply("Bonjour")], None, clock())
+    platform = Platform()
+    platform.gate = asyncio.Event()
+    sender = OutboxSender(store, {T: platform}, clock, interval=3600)
+    running = asyncio.create_task(sender.run())
+    try:
+        for _ in range(200):  # every slot taken
+            if len(sender._busy) == CONCURRENCY:
+                break
+            await asyncio.sleep(0.01)
+        assert len(sender._busy) == CONCURRENCY
+        store.enqueue(T, "late", [Reply("Quel est votre objectif ?")], None, clock())
+        sender.kick()  # its turn committed: no slot free
+        await asyncio.sleep(0.05)
+        assert platform.texts("late") == []
+        platform.gate.set()
+        for _ in range(300):
+            if platform.texts("late"):
+                break
+            await asyncio.sleep(0.01)
+        assert platform.texts("late") == ["Quel est votre objectif ?"]
+    finally:
+        platform.gate.set()
+        running.cancel()
+        await sender.close()
+
+
 async def test_the_sender_stops_when_cancelled_just_as_a_kick_wakes_it(queuing):
     """A shutdown cancels the sender while replies are being committed (each one kicks
     it): the cancel must never be lost to the kick, or the bot never stops."""
