@@ -29,3 +29,4 @@ def test_bench_runs_every_part_at_tiny_sizes_and_writes_its_report(tmp_path):
     for part, report in reports.items():  # no update failed in any bot
         assert "Errors in the bots' logs: 0." in report, (part, report[-300:])
     assert "ConversationHandler + PicklePersistence" in reports["interview"]
+    assert "durable: one commit a message" in reports["interview"]
