@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TINY = ["--users", "2", "--fanout", "20", "--growth-users", "300", "--growth-checkins",
-        "3000", "--slack-concurrency", "2", "--slack-rounds", "2", "--charts", "1",
-        "--chatters", "1"]
+TINY = ["--users", "2", "--rounds", "2", "--fanout", "20", "--growth-users", "300",
+        "--growth-checkins", "3000", "--slack-concurrency", "2", "--slack-rounds", "2",
+        "--charts", "1", "--chatters", "1"]
 TITLES = {"interview": "Interview capacity", "fanout": "Check-in fan-out",
           "growth": "Growth", "slack": "Slack", "burst": "Latency under a burst"}
 
@@ -30,3 +30,4 @@ def test_bench_runs_every_part_at_tiny_sizes_and_writes_its_report(tmp_path):
         assert "Errors in the bots' logs: 0." in report, (part, report[-300:])
     assert "ConversationHandler + PicklePersistence" in reports["interview"]
     assert "durable: one commit a message" in reports["interview"]
+    assert "Each bot ran 2 times, in turn" in reports["interview"]

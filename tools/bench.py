@@ -8,7 +8,8 @@ bench/conversation_bot.py, bench/durable_bot.py) against the fast fake Bot API o
 from the moment getUpdates hands an update out to the bot's first answer to that chat.
 
 1. interview: N users (--users, 300) play whole interviews at once, on the coach and on
-   the baselines; updates per bot CPU-second, updates a second, p50/p99 latency.
+   the baselines, --rounds times each (3), in turn; updates per bot CPU-second, updates
+   a second, p50/p99 latency: medians.
 2. fanout: --fanout users (10,000) due at once; the fake allows 30 sends in any second,
    one per chat a second (429 and retry_after above), 100 ms round trip per call.
 3. growth: --growth-users users (100,000) and --growth-checkins check-ins (1,000,000):
@@ -51,7 +52,7 @@ sys.path[0] = str(ROOT)  # not tools/: this file would shadow the bench/ package
 from bench.fake_bot_api import TOKEN, FakeBotApi  # noqa: E402
 
 PARTS = ("interview", "fanout", "growth", "slack", "burst")
-QUICK = {"users": 5, "fanout": 60, "growth_users": 2000, "growth_checkins": 20000,
+QUICK = {"users": 5, "rounds": 1, "fanout": 60, "growth_users": 2000, "growth_checkins": 20000,
          "slack_concurrency": 4, "slack_rounds": 2, "charts": 3, "chatters": 3}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 KEPT = "## Before and after"  # the report's section written by hand, kept by each run
@@ -62,6 +63,7 @@ LOG_ERRORS: dict[str, int] = {}  # bot log name -> its ERROR lines (a failed upd
 @dataclass
 class Params:
     users: int = 300
+    rounds: int = 3  # interview runs of each bot, taken in turn: medians
     fanout: int = 10000
     growth_users: int = 100000
     growth_checkins: int = 1000000
@@ -78,7 +80,7 @@ class Params:
 def parse_args(argv: list[str]) -> Params:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     defaults = Params()
-    for name in ("users", "fanout", "growth_users", "growth_checkins", "slack_concurrency",
+    for name in ("users", "rounds", "fanout", "growth_users", "growth_checkins", "slack_concurrency",
                  "slack_rounds", "charts", "chatters"):
         parser.add_argument("--" + name.replace("_", "-"), type=int,
                             default=getattr(defaults, name))
@@ -250,18 +252,40 @@ async def interview_load(command: list[str], script: list[str], users: int, fold
         await fake.stop()
 
 
-async def bench_interview(params: Params, folder: Path) -> dict:
+BASELINES = {  # name: (command, script)
+    "echo": (["bench/echo_bot.py"], None),
+    "conversation": (["bench/conversation_bot.py"], CONVERSATION_SCRIPT),
+    "durable": (["bench/durable_bot.py"], CONVERSATION_SCRIPT),
+}
+
+
+async def bench_interview(params: Params, folder: Path) -> dict[str, list[Load]]:
+    """Run the coach and each baseline `params.rounds` times, in turn (the order shifted
+    each round), so that a machine slowed for a while weighs on all of them alike."""
     script = interview_script()
-    coach = await interview_load(coach_command(), script, params.users, folder, "coach")
-    echo = await interview_load([sys.executable, "bench/echo_bot.py"], script,
-                                params.users, folder, "echo")
-    conversation = await interview_load([sys.executable, "bench/conversation_bot.py"],
-                                        CONVERSATION_SCRIPT, params.users, folder,
-                                        "conversation")
-    durable = await interview_load([sys.executable, "bench/durable_bot.py"],
-                                   CONVERSATION_SCRIPT, params.users, folder, "durable")
-    return {"coach": coach, "echo": echo, "conversation": conversation,
-            "durable": durable}
+    bots = {"coach": (coach_command(), script), **{
+        name: ([sys.executable, *command], own or script)
+        for name, (command, own) in BASELINES.items()}}
+    names = list(bots)
+    loads: dict[str, list[Load]] = {name: [] for name in names}
+    for number in range(params.rounds):
+        for name in names[number % len(names):] + names[:number % len(names)]:
+            command, lines = bots[name]
+            loads[name].append(await interview_load(command, lines, params.users, folder,
+                                                    f"{name}{number}"))
+    return loads
+
+
+def median_load(loads: list[Load]) -> Load:
+    """The run of median capacity (the lower middle one of an even count)."""
+    return sorted(loads, key=lambda load: load.per_cpu)[(len(loads) - 1) // 2]
+
+
+def median_ratio(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1]
+                                                     + ordered[middle]) / 2
 
 
 # 2. check-in fan-out
@@ -587,31 +611,40 @@ def render(params: Params, results: dict, seconds: float) -> str:
              f"{', '.join(params.parts)}; {seconds:.0f} s in all", ""]
     if "interview" in results:
         r = results["interview"]
-        coach, echo, conv, durable = (r["coach"], r["echo"], r["conversation"],
-                                      r["durable"])
+        rounds = len(r["coach"])
+
+        def ratio(name: str, other: str, figure: str = "per_cpu") -> float:
+            """The median of the rounds' ratios (each round's bots ran side by side)."""
+            return median_ratio([getattr(a, figure) / getattr(b, figure)
+                                 for a, b in zip(r[name], r[other])])
+        capacity, conventional = ratio("coach", "echo"), ratio("coach", "conversation")
+        p99 = ratio("coach", "echo", "p99")
         lines += [f"## 1. Interview capacity ({params.users} users at once, long polling)", "",
-                  "| bot | updates | per bot CPU-second | per second | p50 ms | p99 ms | RSS MB |",
-                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
-        for name, load in (("coach", coach), ("echo (bench/echo_bot.py)", echo),
-                           ("ConversationHandler + PicklePersistence", conv),
-                           ("durable: one commit a message (bench/durable_bot.py)",
-                            durable)):
-            lines.append(f"| {name} | {load.updates:,} | {load.per_cpu:.1f} | "
+                  f"Each bot ran {rounds} time{'s' * (rounds > 1)}, in turn; a row is its "
+                  "run of median capacity, and a ratio the median of the rounds' ratios.",
+                  "",
+                  "| bot | updates | per bot CPU-second | range | per second | p50 ms | "
+                  "p99 ms | RSS MB |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for name, label in (("coach", "coach"), ("echo", "echo (bench/echo_bot.py)"),
+                            ("conversation", "ConversationHandler + PicklePersistence"),
+                            ("durable",
+                             "durable: one commit a message (bench/durable_bot.py)")):
+            load, figures = median_load(r[name]), [x.per_cpu for x in r[name]]
+            lines.append(f"| {label} | {load.updates:,} | {load.per_cpu:.1f} | "
+                         f"{min(figures):.0f}–{max(figures):.0f} | "
                          f"{load.per_second:.1f} | {load.p50:.0f} | {load.p99:.0f} | "
                          f"{load.rss:.0f} |")
         lines += ["", "| target | figure | |", "| --- | ---: | --- |",
-                  f"| capacity ≥ 0.9 × echo | {coach.per_cpu / echo.per_cpu:.2f} | "
-                  f"{verdict(coach.per_cpu >= 0.9 * echo.per_cpu)} |",
-                  f"| capacity ≥ 1.0 × conventional | {coach.per_cpu / conv.per_cpu:.2f} | "
-                  f"{verdict(coach.per_cpu >= conv.per_cpu)} |",
-                  f"| p99 ≤ echo's | {coach.p99 / echo.p99:.2f} × | "
-                  f"{verdict(coach.p99 <= echo.p99)} |", "",
+                  f"| capacity ≥ 0.9 × echo | {capacity:.2f} | {verdict(capacity >= 0.9)} |",
+                  f"| capacity ≥ 1.0 × conventional | {conventional:.2f} | "
+                  f"{verdict(conventional >= 1.0)} |",
+                  f"| p99 ≤ echo's | {p99:.2f} × | {verdict(p99 <= 1.0)} |", "",
                   "The durable bot answers the five sections as the ConversationHandler "
                   "bot does, but commits each answer to SQLite (WAL, synchronous=NORMAL, "
                   "as the coach) before its reply: what durability alone costs. It ran at "
-                  f"{durable.per_cpu / echo.per_cpu:.2f} × the echo bot's capacity; the "
-                  f"coach at {coach.per_cpu / durable.per_cpu:.2f} × the durable bot's.",
-                  ""]
+                  f"{ratio('durable', 'echo'):.2f} × the echo bot's capacity; the coach at "
+                  f"{ratio('coach', 'durable'):.2f} × the durable bot's.", ""]
     if "fanout" in results:
         r = results["fanout"]
         share = r["refused"] / max(1, r["sent"] + r["refused"])
