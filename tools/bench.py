@@ -18,7 +18,8 @@ from the moment getUpdates hands an update out to the bot's first answer to that
 4. slack: `/coach` acknowledgement under --slack-concurrency (20) signed requests at
    once, and interview turns per CPU-second.
 5. burst: --charts users (50) get their verdict chart at once while --chatters (20)
-   users chat; their p99 reply latency against the same chat without the burst.
+   users chat; their p99 reply latency against the same chat without the burst, the
+   median of --rounds rounds.
 
 `--quick` runs tiny sizes (the smoke test in make test uses it with a few parts);
 `--only interview,fanout` runs some parts. Exit code 0 when it ran, whatever the
@@ -63,7 +64,7 @@ LOG_ERRORS: dict[str, int] = {}  # bot log name -> its ERROR lines (a failed upd
 @dataclass
 class Params:
     users: int = 300
-    rounds: int = 3  # interview runs of each bot, taken in turn: medians
+    rounds: int = 3  # runs of the interview (each bot, in turn) and of the burst: medians
     fanout: int = 10000
     growth_users: int = 100000
     growth_checkins: int = 1000000
@@ -533,13 +534,23 @@ def burst_database(path: Path, charts: int) -> list[int]:
 
 
 async def bench_burst(params: Params, folder: Path) -> dict:
-    path = folder / "burst.db"
+    """Run the burst `params.rounds` times (a p99 of 280 replies is their third
+    slowest: one round moved from 1.2 to 2.2 times the quiet one with nothing changed);
+    return the round of median ratio, with every round's ratio."""
+    rounds = [await burst_round(params, folder, number) for number in range(params.rounds)]
+    ratios = [r["busy_p99"] / r["quiet_p99"] for r in rounds]
+    middle = sorted(range(len(rounds)), key=ratios.__getitem__)[(len(rounds) - 1) // 2]
+    return {**rounds[middle], "ratios": ratios}
+
+
+async def burst_round(params: Params, folder: Path, number: int) -> dict:
+    path = folder / f"burst{number}.db"
     chart_users = burst_database(path, params.charts)
     fake = FakeBotApi()
     await fake.start()
     bot = Bot(coach_command(), folder, {"TELEGRAM_BOT_TOKEN": TOKEN,
                                         "TELEGRAM_API_URL": fake.url,
-                                        "COACH_DATABASE": str(path)}, "burst")
+                                        "COACH_DATABASE": str(path)}, f"burst{number}")
     script = interview_script()
     try:
         await started(bot, fake)
@@ -692,8 +703,12 @@ def render(params: Params, results: dict, seconds: float) -> str:
     if "burst" in results:
         r = results["burst"]
         ratio = r["busy_p99"] / r["quiet_p99"]
+        rounds = ", ".join(f"{x:.2f}" for x in r["ratios"])
         lines += [f"## 5. Latency under a burst ({params.charts} charts at once, "
                   f"{params.chatters} users chatting)", "",
+                  f"{len(r['ratios'])} round{'s' * (len(r['ratios']) > 1)}, each a bot "
+                  f"of its own; the round of median p99 ratio is shown (ratios: {rounds}).",
+                  "",
                   "| figure | quiet | during the burst | ratio | target | |",
                   "| --- | ---: | ---: | ---: | ---: | --- |",
                   f"| reply p50 ms | {r['quiet_p50']:.0f} | {r['busy_p50']:.0f} | "
