@@ -608,7 +608,10 @@ def verdict(ok: bool) -> str:
 
 
 def render(params: Params, results: dict, seconds: float) -> str:
-    dirty = " (with uncommitted changes)" if git("status", "--porcelain") else ""
+    report = params.out.resolve()  # an earlier run's report is no change to the code
+    outside = [f":(exclude){report.relative_to(ROOT)}"] if report.is_relative_to(ROOT) else []
+    dirty = " (with uncommitted changes)" if git("status", "--porcelain", "--", ".",
+                                                 *outside) else ""
     commit = os.environ.get("BENCH_COMMIT")  # when run from an export of a commit
     if commit:
         dirty = ""
