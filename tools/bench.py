@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""`make bench`: how fast the coach is on this machine, against three baselines, written to
-docs/benchmarks.md (machine, date, commit, figures, ratios).
+"""`make bench`: how fast the coach is on this machine, against three baselines, written
+to docs/benchmarks.md (machine, date, commit, figures, ratios).
 
 Every bot runs as a real process (`python bot.py telegram`, bench/echo_bot.py,
-bench/conversation_bot.py, bench/durable_bot.py) against the fast fake Bot API of bench/fake_bot_api.py on
-127.0.0.1, driven from this process; CPU is the bot process's own (/proc), latency is
-from the moment getUpdates hands an update out to the bot's first answer to that chat.
+bench/conversation_bot.py, bench/durable_bot.py) against the fast fake Bot API of
+bench/fake_bot_api.py on 127.0.0.1, driven from this process; CPU is the bot process's
+own (/proc), latency is from the moment getUpdates hands an update out to the bot's
+first answer to that chat.
 
 1. interview: N users (--users, 300) play whole interviews at once, on the coach and on
    the baselines, --rounds times each (3), in turn; updates per bot CPU-second, updates
@@ -53,8 +54,9 @@ sys.path[0] = str(ROOT)  # not tools/: this file would shadow the bench/ package
 from bench.fake_bot_api import TOKEN, FakeBotApi  # noqa: E402
 
 PARTS = ("interview", "fanout", "growth", "slack", "burst")
-QUICK = {"users": 5, "rounds": 1, "fanout": 60, "growth_users": 2000, "growth_checkins": 20000,
-         "slack_concurrency": 4, "slack_rounds": 2, "charts": 3, "chatters": 3}
+QUICK = {"users": 5, "rounds": 1, "fanout": 60, "growth_users": 2000,
+         "growth_checkins": 20000, "slack_concurrency": 4, "slack_rounds": 2, "charts": 3,
+         "chatters": 3}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 KEPT = "## Before and after"  # the report's section written by hand, kept by each run
 COACH = ROOT  # where `bot.py` is run from (--coach)
@@ -81,8 +83,8 @@ class Params:
 def parse_args(argv: list[str]) -> Params:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     defaults = Params()
-    for name in ("users", "rounds", "fanout", "growth_users", "growth_checkins", "slack_concurrency",
-                 "slack_rounds", "charts", "chatters"):
+    for name in ("users", "rounds", "fanout", "growth_users", "growth_checkins",
+                 "slack_concurrency", "slack_rounds", "charts", "chatters"):
         parser.add_argument("--" + name.replace("_", "-"), type=int,
                             default=getattr(defaults, name))
     parser.add_argument("--quick", action="store_true", help="tiny sizes, a smoke run")
@@ -537,7 +539,8 @@ async def bench_burst(params: Params, folder: Path) -> dict:
     """Run the burst `params.rounds` times (a p99 of 280 replies is their third
     slowest: one round moved from 1.2 to 2.2 times the quiet one with nothing changed);
     return the round of median ratio, with every round's ratio."""
-    rounds = [await burst_round(params, folder, number) for number in range(params.rounds)]
+    rounds = [await burst_round(params, folder, number)
+              for number in range(params.rounds)]
     ratios = [r["busy_p99"] / r["quiet_p99"] for r in rounds]
     middle = sorted(range(len(rounds)), key=ratios.__getitem__)[(len(rounds) - 1) // 2]
     return {**rounds[middle], "ratios": ratios}
@@ -609,7 +612,8 @@ def verdict(ok: bool) -> str:
 
 def render(params: Params, results: dict, seconds: float) -> str:
     report = params.out.resolve()  # an earlier run's report is no change to the code
-    outside = [f":(exclude){report.relative_to(ROOT)}"] if report.is_relative_to(ROOT) else []
+    outside = ([f":(exclude){report.relative_to(ROOT)}"] if report.is_relative_to(ROOT)
+               else [])
     dirty = " (with uncommitted changes)" if git("status", "--porcelain", "--", ".",
                                                  *outside) else ""
     commit = os.environ.get("BENCH_COMMIT")  # when run from an export of a commit
@@ -627,12 +631,13 @@ def render(params: Params, results: dict, seconds: float) -> str:
         r = results["interview"]
         rounds = len(r["coach"])
 
-        def ratio(name: str, other: str, figure: str = "per_cpu") -> float:
+        def ratio_of(name: str, other: str, figure: str = "per_cpu") -> float:
             """The median of the rounds' ratios (each round's bots ran side by side)."""
             return median_ratio([getattr(a, figure) / getattr(b, figure)
                                  for a, b in zip(r[name], r[other])])
-        capacity, conventional = ratio("coach", "echo"), ratio("coach", "conversation")
-        p99 = ratio("coach", "echo", "p99")
+        capacity = ratio_of("coach", "echo")
+        conventional = ratio_of("coach", "conversation")
+        p99 = ratio_of("coach", "echo", "p99")
         lines += [f"## 1. Interview capacity ({params.users} users at once, long polling)", "",
                   f"Each bot ran {rounds} time{'s' * (rounds > 1)}, in turn; a row is its "
                   "run of median capacity, and a ratio the median of the rounds' ratios.",
@@ -657,8 +662,8 @@ def render(params: Params, results: dict, seconds: float) -> str:
                   "The durable bot answers the five sections as the ConversationHandler "
                   "bot does, but commits each answer to SQLite (WAL, synchronous=NORMAL, "
                   "as the coach) before its reply: what durability alone costs. It ran at "
-                  f"{ratio('durable', 'echo'):.2f} × the echo bot's capacity; the coach at "
-                  f"{ratio('coach', 'durable'):.2f} × the durable bot's.", ""]
+                  f"{ratio_of('durable', 'echo'):.2f} × the echo bot's capacity; the coach "
+                  f"at {ratio_of('coach', 'durable'):.2f} × the durable bot's.", ""]
     if "fanout" in results:
         r = results["fanout"]
         share = r["refused"] / max(1, r["sent"] + r["refused"])
