@@ -308,9 +308,10 @@ async def test_an_uninstalled_app_pauses_every_members_nudges_until_they_write(f
         status, _ = await asyncio.to_thread(alice.post, removed("app_uninstalled", {}),
                                             "application/json")
         assert status == 200
-        await eventually(lambda: coach.store.load_schedule(ids[KEY])[1] is None,
-                         what="alice's nudges paused")
-        assert coach.store.load_schedule(ids[f"{TEAM}:U0BOB"])[1] is None
+        # the members are paused one after the other (the ack came first): wait for both
+        await eventually(lambda: all(coach.store.load_schedule(ids[k])[1] is None
+                                     for k in (KEY, f"{TEAM}:U0BOB")),
+                         what="alice's and bob's nudges paused")
         assert coach.store.load_schedule(ids["T0OTHER:U0CAROL"])[1] is not None
         await asyncio.to_thread(alice.say, "réglages")  # reinstalled, and she writes
         await eventually(lambda: coach.store.load_schedule(ids[KEY])[1] is not None,
