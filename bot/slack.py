@@ -26,7 +26,7 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from functools import partial
@@ -740,12 +740,15 @@ class SlackAdapter:
             await self.send(client, channel, key, replies)
 
     async def deliver_row(self, app: AsyncApp, key: str, reply: Reply,
-                          bulk: bool = False) -> str | None:
-        """Send one outbox row in the member's DM (a nudge when `bulk`: paced), the
-        failure said in the outbox's terms: Retry (429, 5xx, timeouts, resets) or
+                          bulk: bool = False, skip: int = 0,
+                          progress: Callable[[int], Awaitable[None]] | None = None
+                          ) -> str | None:
+        """Send one outbox row in the member's DM (a nudge when `bulk`: paced), after its
+        `skip` parts already posted (`progress(parts posted)` after each but the last),
+        the failure said in the outbox's terms: Retry (429, 5xx, timeouts, resets) or
         Undeliverable."""
         try:  # not under the member's lock: a message waiting for this row holds it
-            return await self.post(app, key, [reply], bulk)
+            return await self.post(app, key, [reply], bulk, skip, progress)
         except SlackApiError as error:
             code = error.response.get("error") or ""
             status = error.response.status_code
@@ -768,17 +771,20 @@ class SlackAdapter:
         async with self._locks.hold(key):
             await self.post(app, key, replies, bulk)
 
-    async def post(self, app: AsyncApp, key: str, replies: list[Reply],
-                   bulk: bool) -> str | None:
-        """Post replies in the app's DM with a member (paced when `bulk`); return the ts
-        of the last message."""
+    async def post(self, app: AsyncApp, key: str, replies: list[Reply], bulk: bool,
+                   skip: int = 0,
+                   progress: Callable[[int], Awaitable[None]] | None = None
+                   ) -> str | None:
+        """Post replies in the app's DM with a member (paced when `bulk`; for one reply,
+        after its `skip` parts already posted); return the ts of the last message."""
         team, _, user = key.partition(":")
         client = await client_for(app, team)
         if bulk and key not in self._channels:
             await self.pace(team, "conversations.open", None)
         channel = await self.dm_channel(client, user, key)
         return await self.send(client, channel, key, replies,
-                               nudging=team if bulk else None)
+                               nudging=team if bulk else None, skip=skip,
+                               progress=progress)
 
     async def pace(self, team: str, method: str, channel: str | None) -> None:
         """Wait for the slot of one nudge's call to `method` in workspace `team`."""
@@ -966,28 +972,53 @@ class SlackAdapter:
         return self._channels[key]
 
     async def send(self, client: AsyncWebClient, channel: str, key: str,
-                   replies: list[Reply], nudging: str | None = None) -> str | None:
+                   replies: list[Reply], nudging: str | None = None, skip: int = 0,
+                   progress: Callable[[int], Awaitable[None]] | None = None
+                   ) -> str | None:
         """Post neutral replies as Block Kit messages, then any file (a chart or a PDF
         drawn off the loop once the text before it is posted); a nudge to a member of
-        workspace `nudging` is paced at NUDGE_PACES. Return the ts of the last message
-        posted: where the last question stands in the DM."""
+        workspace `nudging` is paced at NUDGE_PACES. For one reply, `skip` parts (its
+        messages, then its file, then its chart) already went out, and `progress(parts
+        posted)` is awaited after each part but the last: a chart whose upload failed is
+        sent again alone, never with the text before it. Return the ts of the last
+        message posted: where the last question stands in the DM (None when no text went
+        this time)."""
         language = await self.language(key, replies) if replies else None
         last = None
         for reply in replies:
-            for blocks in messages(reply, reply.language or language):
+            texts = messages(reply, reply.language or language)
+            files = (reply.document is not None) + (reply.image is not None)
+            parts = len(texts) + files
+            number = 0
+
+            async def sent() -> None:
+                if progress is not None and number < parts:
+                    await progress(number)
+            for number, blocks in enumerate(texts, start=1):
+                if number <= skip:
+                    continue
                 if nudging is not None:
                     await self.pace(nudging, "chat.postMessage", channel)
                 posted = await client.chat_postMessage(
                     channel=channel, text=reply.text[:SECTION_LIMIT], blocks=blocks)
                 last = posted.get("ts") or last
-            reply = await self.work.made(reply)
+                await sent()
+            number = len(texts)
+            if not files or skip >= parts:
+                continue
+            reply = await self.work.made(reply)  # drawn only when a file is still to go
             if reply.document is not None:
-                await client.files_upload_v2(
-                    channel=channel, content=reply.document.content,
-                    filename=reply.document.filename, title=reply.document.filename)
+                number += 1
+                if number > skip:
+                    await client.files_upload_v2(
+                        channel=channel, content=reply.document.content,
+                        filename=reply.document.filename, title=reply.document.filename)
+                    await sent()
             if reply.image is not None:
-                await client.files_upload_v2(channel=channel, content=reply.image,
-                                             filename="chart.png", title="chart.png")
+                number += 1
+                if number > skip:
+                    await client.files_upload_v2(channel=channel, content=reply.image,
+                                                 filename="chart.png", title="chart.png")
         return last
 
 
@@ -1153,7 +1184,7 @@ async def running(settings: Settings, coach: Coach, app: AsyncApp,
     async def send(key: str, replies: list[Reply]) -> None:
         await adapter.deliver(app, key, replies)
     if adapter.outbox is not None:
-        adapter.outbox.add(PLATFORM, partial(adapter.deliver_row, app))
+        adapter.outbox.add(PLATFORM, partial(adapter.deliver_row, app), parts=True)
         if adapter.queued():
             await adapter.replay()  # what a killed worker had acknowledged and not handled
     digesting = asyncio.create_task(digest_loop(adapter, app))

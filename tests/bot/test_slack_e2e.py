@@ -599,3 +599,37 @@ def test_home_buttons_and_modals_acknowledged_but_not_handled_before_a_kill_are_
         process.stop()
     log = process.log_path.read_text()
     assert "Traceback" not in log, log
+
+
+def test_a_chart_whose_upload_failed_is_sent_again_without_the_text_before_it(
+        fake, tmp_path):
+    """A verdict's text went out, its chart's upload failed (Slack's upload server
+    answered 500): the retry uploads the chart only, and the member never reads the
+    verdict twice."""
+    from flows.coach import Coach
+    from tests.bot.test_nudges import confirmed_user
+    key = f"{TEAM}:{ALICE}"
+    coach = Coach(storage.open_store(str(tmp_path / "coach.db")), "fr", "Europe/Paris")
+    confirmed_user(coach, "slack", key)
+    coach.store.close()
+    process = SlackProcess(fake, tmp_path / "coach.db").wait_listening()
+    alice = SlackUser(fake, process.url, TEAM, ALICE)
+
+    def dm() -> list[str]:
+        return [m["text"] for m in list(fake.messages.values()) if m["channel"] == alice.dm]
+    try:
+        for answer in ("point", "3", "passer", "1"):
+            before = len(dm())
+            alice.say(answer)
+            fake.wait_for(lambda: len(dm()) > before, what=f"the answer to {answer!r}")
+        fake.fail["upload"] = 1
+        alice.say("0")
+        fake.wait_for_text(alice.dm, "Verdict")
+        fake.wait_for(lambda: [f for f in fake.files.values() if f.get("completed")
+                               and f.get("channel") == alice.dm], timeout=30,
+                      what="the chart, uploaded at its second try")
+        assert fake.fail["upload"] == 0  # the first try failed
+        verdicts = [text for text in dm() if "Verdict" in text]
+        assert len(verdicts) == 1, verdicts
+    finally:
+        process.stop()

@@ -115,3 +115,61 @@ def test_the_manifest_matches_what_the_app_serves():
     assert manifest["oauth_config"]["redirect_urls"][0].endswith("/slack/oauth_redirect")
     assert manifest["features"]["app_home"]["messages_tab_enabled"]
     assert not manifest["features"]["app_home"]["messages_tab_read_only_enabled"]
+
+
+class Uploads:
+    """A Web API client that records the messages and files posted, and fails the
+    uploads it is told to."""
+
+    def __init__(self, failing: int = 0) -> None:
+        self.calls: list[str] = []
+        self.failing = failing
+
+    async def chat_postMessage(self, channel: str, text: str, blocks: list) -> dict:
+        self.calls.append(f"message {len(self.calls)}")
+        return {"ts": f"1.{len(self.calls)}"}
+
+    async def files_upload_v2(self, channel: str, content: bytes, filename: str,
+                              title: str) -> dict:
+        if self.failing:
+            self.failing -= 1
+            raise ConnectionResetError("the upload server went away")
+        self.calls.append(filename)
+        return {"ok": True}
+
+
+def test_a_reply_in_parts_is_resumed_after_the_parts_posted(tmp_path):
+    """Long text (two messages), a PDF and a chart: a failure on the PDF leaves the two
+    messages counted as posted, and the retry posts the PDF and the chart only; a
+    failure on the chart leaves three parts posted, and the retry uploads the chart."""
+    import storage
+    from bot.slack import SlackAdapter
+    from flows.coach import Coach
+    from flows.messages import Document
+    adapter = SlackAdapter(Coach(storage.open_store(str(tmp_path / "c.db")), "fr"))
+    text = "\n\n".join(f"Paragraphe {n} " + "x" * 2900 for n in range(50))
+    reply = Reply(text, language="fr", image=b"\x89PNG chart",
+                  document=Document("plan.pdf", b"%PDF", "application/pdf"))
+
+    def send(client, skip=0):
+        progress: list[int] = []
+
+        async def record(parts: int) -> None:
+            progress.append(parts)
+        try:
+            asyncio.run(adapter.send(client, "D1", "T1:U1", [reply], skip=skip,
+                                     progress=record))
+        except ConnectionResetError:
+            pass
+        return progress
+
+    client = Uploads(failing=1)
+    assert send(client) == [1, 2] and client.calls == ["message 0", "message 1"]
+    client = Uploads()
+    assert send(client, skip=2) == [3] and client.calls == ["plan.pdf", "chart.png"]
+    client = Uploads(failing=1)
+    assert send(client, skip=3) == [] and client.calls == []
+    client = Uploads()
+    assert send(client, skip=3) == [] and client.calls == ["chart.png"]
+    client = Uploads()
+    assert send(client) == [1, 2, 3] and len(client.calls) == 4
