@@ -41,3 +41,17 @@ def test_a_small_load_with_one_kill_loses_no_answer(tmp_path):
     assert outcome.code == 0
     assert report.read_text().startswith("# Scale")
     assert "| users whose final answers are wrong | 0 |" in report.read_text()
+
+
+def test_a_checkin_sent_again_after_a_kill_is_counted_and_one_queued_twice_fails():
+    """One row sent again after a kill between its send and its mark is the
+    at-least-once window (counted in the report); a check-in queued twice for one user,
+    or more rows sent again than there were kills, is a sender's fault."""
+    def code(kills: int, leader_kills: int, **found) -> int:
+        return loadtest.exit_code(loadtest.Stats(kills=kills, leader_kills=leader_kills),
+                                  loadtest.Results(**found))
+    assert code(10, 1, checkin_once=999, checkin_resent=1) == 0
+    assert code(10, 1, checkin_resent=11) == 0
+    assert code(10, 1, checkin_resent=12) == 1
+    assert code(10, 1, checkin_twice=1) == 1
+    assert code(0, 0, checkin_resent=1) == 1
