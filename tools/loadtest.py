@@ -41,9 +41,9 @@ default); the timelines and rows of users whose answers are wrong (or whose repl
 came) to wrong-users.txt in the work folder. Exit code 1 when a user's answers are wrong,
 or a check-in row was duplicated or queued twice, or more rows were sent again than kills
 were made (one row sent again after a kill is the at-least-once window of
-docs/reliability.md: counted, not failed), 3 when the deadline
-stopped the run first, 2 when PostgreSQL could not start (then try
-`--database sqlite`: the workers share one SQLite file).
+docs/reliability.md: counted, not failed); 3 when the deadline stopped the run first; 2
+when PostgreSQL could not start (then try `--database sqlite`: the workers share one
+SQLite file).
 """
 
 from __future__ import annotations
